@@ -1,0 +1,206 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { Provider } from 'oidc-provider';
+import { AccessTokenLookup } from '../store/access-tokens';
+import { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from '../store/database';
+import { ensureDataDir } from '../store/data-dir';
+import { EngineStore } from '../store/engine-store';
+import { StartupError } from '../store/errors';
+import { loadKeyFiles } from '../store/key-files';
+import { purgeExpired } from '../store/purge';
+import { SettingsStore } from '../store/settings';
+import { UserStore } from '../store/users';
+import { BIND_HOST, MCP_PATH, PURGE_INTERVAL_MS } from './defaults';
+import { allowedHosts } from './http/guards';
+import { createRouter } from './http/router';
+import { CsrfTokens } from './interaction/csrf';
+import { createInteractionHandler } from './interaction/routes';
+import { createMcpEndpoint } from './mcp/endpoint';
+import { loadEngine } from './oauth/engine';
+import { createAuthorizationServer } from './oauth/provider';
+import { McpResource } from './oauth/resources';
+
+export interface ServerConfig {
+  dataDir: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Clock for our own records (expiry, last used); the engine keeps its own. */
+  now?: () => number;
+  /** better-sqlite3 build for another ABI (the Electron main process). */
+  nativeBinding?: string;
+  regenerateKeys?: boolean;
+  purgeIntervalMs?: number;
+  /** Name of the account created on first run; defaults to the OS user. */
+  firstRunUsername?: string;
+  /** Unexpected errors (logged, never sent to clients). */
+  onError?: (error: unknown) => void;
+  /** Bench-only: serve /mcp without authentication. */
+  mcpAuthenticationDisabled?: boolean;
+}
+
+export interface RunningServer {
+  readonly issuer: string;
+  readonly url: string;
+  readonly mcpUrl: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseFile: string;
+  readonly startedAt: number;
+  readonly db: SqliteDatabase;
+  readonly store: EngineStore;
+  readonly users: UserStore;
+  readonly provider: Provider;
+  purgeNow(): void;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new StartupError(
+            `Port ${port} on ${BIND_HOST} is already in use. Stop the program using it, or choose another port with --port <number>.`,
+          ),
+        );
+      } else if (error.code === 'EACCES') {
+        reject(new StartupError(`Not allowed to listen on port ${port}. Choose a port above 1023 with --port <number>.`));
+      } else reject(error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, BIND_HOST);
+  });
+}
+
+/**
+ * Builds and starts the whole server from a config: the one composition used by
+ * the desktop app, `npm run serve` and the tests.
+ */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const now = config.now ?? Date.now;
+  const onError = config.onError ?? ((error: unknown) => console.error('Unexpected error:', error));
+  ensureDataDir(config.dataDir);
+  const databaseFile = join(config.dataDir, DATABASE_FILE_NAME);
+  const db = openDatabase(databaseFile, { nativeBinding: config.nativeBinding });
+  const http = createServer({ keepAliveTimeout: 5000 });
+  let closingHttp = false;
+  let purgeTimer: NodeJS.Timeout | undefined;
+  try {
+    const settings = new SettingsStore(db);
+    const keys = loadKeyFiles(config.dataDir, {
+      create: settings.get('keys_created_at') === undefined,
+      regenerate: config.regenerateKeys,
+    });
+    settings.set('keys_created_at', settings.get('keys_created_at') ?? String(now()));
+    const users = new UserStore(db, now);
+    const firstRunName = config.firstRunUsername ?? safeOsUsername();
+    await users.ensureFirstRunUser(firstRunName);
+
+    const engine = await loadEngine();
+    // Requests that arrive in the moment between listening and being ready get a 503.
+    let handler: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) | undefined;
+    http.on('request', (req, res) => {
+      // While draining, answer what is in flight but tell keep-alive clients not to send more on this socket.
+      if (closingHttp) res.setHeader('Connection', 'close');
+      if (handler) handler(req, res);
+      else {
+        res.statusCode = 503;
+        res.end();
+      }
+    });
+    const port = await listen(http, config.port);
+    const issuer = `http://${BIND_HOST}:${port}`;
+    const resource = new McpResource(port);
+    const store = new EngineStore(db, now);
+    const provider = createAuthorizationServer({ engine, issuer, port, resource, store, users, keys });
+    const handleMcp = createMcpEndpoint({
+      tokens: new AccessTokenLookup(db),
+      users,
+      resource,
+      now,
+      authenticationDisabled: config.mcpAuthenticationDisabled,
+    });
+    const handleInteraction = createInteractionHandler({
+      provider,
+      store,
+      users,
+      resource,
+      csrf: new CsrfTokens(keys.cookieKeys[0]!),
+      firstRunUsername: () => {
+        const user = users.findByUsername(firstRunName);
+        return user && !user.hasPassword && !user.disabled ? user.username : undefined;
+      },
+    });
+    handler = createRouter({ provider, issuer, resource, hosts: allowedHosts(port), handleMcp, handleInteraction, onError });
+
+    const purgeNow = () => {
+      try {
+        purgeExpired(db, now());
+      } catch (error) {
+        onError(error);
+      }
+    };
+    purgeNow();
+    purgeTimer = setInterval(purgeNow, config.purgeIntervalMs ?? PURGE_INTERVAL_MS);
+    purgeTimer.unref();
+
+    let closing: Promise<void> | undefined;
+    return {
+      issuer,
+      url: issuer,
+      mcpUrl: `http://localhost:${port}${MCP_PATH}`,
+      port,
+      dataDir: config.dataDir,
+      databaseFile,
+      startedAt: now(),
+      db,
+      store,
+      users,
+      provider,
+      purgeNow,
+      close() {
+        closing ??= (async () => {
+          clearInterval(purgeTimer);
+          closingHttp = true;
+          await closeHttp(http);
+          db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    clearInterval(purgeTimer);
+    if (http.listening) await closeHttp(http);
+    db.close();
+    throw error;
+  }
+}
+
+/** Stops accepting, lets requests in flight finish (up to 5 s), then closes what is left. */
+function closeHttp(http: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => http.closeAllConnections(), 5000);
+    force.unref();
+    http.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    http.closeIdleConnections();
+  });
+}
+
+function safeOsUsername(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'admin';
+  }
+}

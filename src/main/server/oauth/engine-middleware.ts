@@ -1,0 +1,79 @@
+import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+import type { EngineStore } from '../../store/engine-store';
+import { isHashedClientSecret } from '../../store/hashing';
+import { withUnitOfWork } from '../../store/oidc-adapter';
+import { approvedOrigins } from '../http/guards';
+import type { Engine } from './engine';
+import { RESOURCE_SCOPES } from './scopes';
+
+/**
+ * Koa middleware around every engine request:
+ * - runs it in a unit of work, so that what one request writes lands in one
+ *   transaction (or not at all when it failed with a 5xx or lost a race);
+ * - shapes the discovery document for MCP clients;
+ * - keeps stored secret hashes out of RFC 7592 responses.
+ */
+export function installEngineMiddleware(provider: Provider, deps: { store: EngineStore; errors: Engine['errors'] }): void {
+  const { store } = deps;
+
+  provider.use(async (ctx, next) => {
+    const oidcCtx = ctx as unknown as KoaContextWithOIDC;
+    const { conflict } = await withUnitOfWork(store, () => next() as Promise<void>, () => ctx.status < 500);
+    if (!conflict) return;
+    // Another request consumed the same code or refresh token first, or the grant was
+    // revoked meanwhile. Treat it as a replay: nothing of this request was written,
+    // and the grant is revoked so that no token of the contested chain stays usable.
+    const { AuthorizationCode, RotatedRefreshToken, RefreshToken } = oidcCtx.oidc.entities ?? {};
+    const grantId = (AuthorizationCode ?? RotatedRefreshToken ?? RefreshToken)?.grantId;
+    if (grantId) store.revokeGrant(grantId);
+    ctx.status = 400;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      error: 'invalid_grant',
+      error_description:
+        conflict === 'consumed' ? 'grant request is invalid (already used)' : 'grant request is invalid (grant revoked)',
+    };
+  });
+
+  provider.use(async (ctx, next) => {
+    await next();
+    // CORS is decided before the engine (http/guards.ts); drop any grant the engine made itself.
+    const granted = ctx.response.get('Access-Control-Allow-Origin');
+    if (granted && granted !== approvedOrigins.get(ctx.res)) {
+      ctx.remove('Access-Control-Allow-Origin');
+      ctx.remove('Access-Control-Expose-Headers');
+      ctx.remove('Access-Control-Allow-Methods');
+      ctx.remove('Access-Control-Allow-Headers');
+      ctx.remove('Access-Control-Max-Age');
+    }
+    const route = (ctx as unknown as KoaContextWithOIDC).oidc?.route;
+    const body = ctx.body as Record<string, unknown> | undefined;
+    if (!body || typeof body !== 'object' || ctx.status >= 300) return;
+    if (route === 'discovery') shapeDiscovery(body);
+    if ((route === 'client' || route === 'client_update') && isHashedClientSecret(body.client_secret)) {
+      delete body.client_secret;
+      delete body.client_secret_expires_at;
+    }
+  });
+}
+
+/**
+ * The engine is an OpenID Provider first; MCP clients need an OAuth server's view:
+ * the MCP scopes (not `openid`/`offline_access`, which we accept but ignore), query
+ * responses only, and nothing that is not served.
+ */
+function shapeDiscovery(body: Record<string, unknown>): void {
+  body.scopes_supported = [...RESOURCE_SCOPES];
+  body.response_modes_supported = ['query'];
+  body.code_challenge_methods_supported = ['S256'];
+  body.authorization_response_iss_parameter_supported = true;
+  body.revocation_endpoint_auth_methods_supported = body.token_endpoint_auth_methods_supported;
+  body.introspection_endpoint_auth_methods_supported = ['client_secret_basic', 'client_secret_post'];
+  delete body.claims_parameter_supported;
+  delete body.claim_types_supported;
+  delete body.request_parameter_supported;
+  delete body.request_uri_parameter_supported;
+  for (const [key, value] of Object.entries(body)) {
+    if (value === null || value === undefined) delete body[key];
+  }
+}

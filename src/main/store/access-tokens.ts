@@ -1,0 +1,51 @@
+import type { SqliteDatabase } from './database';
+import { sha256 } from './hashing';
+
+/** What the protected resource needs to know about a presented access token. */
+export interface StoredAccessToken {
+  kind: 'AccessToken' | 'ClientCredentials';
+  clientId: string;
+  accountId: string | null;
+  grantId: string | null;
+  audience: string[];
+  scopes: string[];
+  expiresAt: number;
+}
+
+/**
+ * Looks an access token up by the hash of its value, on every request: a token
+ * revoked a moment ago (consent withdrawn, client disabled) is refused at once,
+ * and a token issued before a restart is still found after it.
+ */
+export class AccessTokenLookup {
+  readonly #find;
+
+  constructor(db: SqliteDatabase) {
+    this.#find = db.prepare<[Buffer, number]>(`
+      SELECT t.kind, t.client_id, t.account_id, t.grant_id, t.payload, t.expires_at
+      FROM tokens t
+      LEFT JOIN clients c ON c.client_id = t.client_id
+      LEFT JOIN users u ON u.id = t.account_id
+      WHERE t.id_hash = ? AND t.kind IN ('AccessToken', 'ClientCredentials') AND t.expires_at > ?
+        AND (c.disabled IS NULL OR c.disabled = 0)
+        AND (t.account_id IS NULL OR (u.id IS NOT NULL AND u.disabled = 0))`);
+  }
+
+  find(token: string, now: number): StoredAccessToken | undefined {
+    const row = this.#find.get(sha256(token), now) as
+      | { kind: StoredAccessToken['kind']; client_id: string; account_id: string | null; grant_id: string | null; payload: string; expires_at: number }
+      | undefined;
+    if (!row) return undefined;
+    const payload = JSON.parse(row.payload) as { aud?: string | string[]; scope?: string };
+    const audience = Array.isArray(payload.aud) ? payload.aud : payload.aud ? [payload.aud] : [];
+    return {
+      kind: row.kind,
+      clientId: row.client_id,
+      accountId: row.account_id,
+      grantId: row.grant_id,
+      audience,
+      scopes: payload.scope ? payload.scope.split(' ').filter(Boolean) : [],
+      expiresAt: row.expires_at,
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+/**
+ * Hashes for values we must recognise later but never keep in usable form.
+ *
+ * Tokens, codes and client secrets are long random strings (≥ 256 bits), so a
+ * single SHA-256 is enough to make the stored value useless to a thief and keeps
+ * the token endpoint fast. Human-chosen passwords get scrypt instead.
+ */
+
+export function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/** Compares two strings in time independent of where they first differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  // Hashing first gives equal-length inputs, so the length is not leaked either.
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+/** Prefix that marks a stored client secret as a hash rather than the secret itself. */
+export const CLIENT_SECRET_HASH_PREFIX = '$sha256$';
+
+export function hashClientSecret(secret: string): string {
+  return CLIENT_SECRET_HASH_PREFIX + sha256Hex(secret);
+}
+
+export function isHashedClientSecret(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(CLIENT_SECRET_HASH_PREFIX);
+}
+
+/** A short, non-reversible label for a token, safe to log: first 8 hex chars of its hash. */
+export function tokenFingerprint(value: string): string {
+  return sha256Hex(value).slice(0, 8);
+}
+
+// scrypt parameters: N=2^15, r=8, p=1 needs 32 MiB and ~50 ms here, OWASP's recommended floor.
+const SCRYPT_PARAMS = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+const SCRYPT_KEY_LENGTH = 32;
+
+function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, SCRYPT_KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
+
+/** Stored as `scrypt$N$r$p$salt$hash` (base64url parts) so parameters can change later. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt, SCRYPT_PARAMS);
+  const { N, r, p } = SCRYPT_PARAMS;
+  return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [, n, r, p, salt, expected] = parts as [string, string, string, string, string, string];
+  const expectedKey = Buffer.from(expected, 'base64url');
+  const key = await scryptAsync(password, Buffer.from(salt, 'base64url'), {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: SCRYPT_PARAMS.maxmem,
+  });
+  return key.length === expectedKey.length && timingSafeEqual(key, expectedKey);
+}
+
+/** URL-safe random identifier that never starts with '-' (command-line parsers read that as an option). */
+export function randomId(bytes = 16): string {
+  for (;;) {
+    const id = randomBytes(bytes).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
+}

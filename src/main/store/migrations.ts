@@ -1,0 +1,108 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Versioned schema changes. Each runs once, in its own transaction, and bumps
+ * `PRAGMA user_version`; a crash mid-way leaves the previous version intact.
+ * Never edit a migration that has shipped: add a new one. docs/STORAGE.md
+ * describes every table.
+ */
+export const MIGRATIONS: readonly { version: number; description: string; sql: string }[] = [
+  {
+    version: 1,
+    description: 'users, clients, grants, tokens, sessions, engine records, settings',
+    sql: `
+      CREATE TABLE users (
+        id            TEXT PRIMARY KEY,
+        username      TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name  TEXT NOT NULL,
+        password_hash TEXT,
+        disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        created_at    INTEGER NOT NULL
+      );
+
+      CREATE TABLE clients (
+        client_id         TEXT PRIMARY KEY,
+        registration_type TEXT NOT NULL CHECK (registration_type IN ('dynamic', 'manual', 'metadata_document')),
+        client_name       TEXT,
+        metadata          TEXT NOT NULL,
+        allowed_scopes    TEXT,
+        disabled          INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        created_at        INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL,
+        last_used_at      INTEGER
+      );
+      CREATE INDEX clients_created_at ON clients (created_at);
+
+      CREATE TABLE grants (
+        grant_id     TEXT PRIMARY KEY,
+        client_id    TEXT NOT NULL,
+        account_id   TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        payload      TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        expires_at   INTEGER,
+        last_used_at INTEGER
+      );
+      CREATE INDEX grants_client ON grants (client_id);
+      CREATE INDEX grants_account ON grants (account_id, client_id);
+      CREATE INDEX grants_expires_at ON grants (expires_at);
+
+      CREATE TABLE tokens (
+        id_hash     BLOB PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        client_id   TEXT,
+        grant_id    TEXT REFERENCES grants (grant_id) ON DELETE CASCADE,
+        account_id  TEXT,
+        payload     TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER,
+        consumed_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX tokens_grant ON tokens (grant_id);
+      CREATE INDEX tokens_client ON tokens (client_id, kind);
+      CREATE INDEX tokens_expires_at ON tokens (expires_at);
+
+      CREATE TABLE sessions (
+        id_hash    BLOB PRIMARY KEY,
+        uid        TEXT NOT NULL UNIQUE,
+        account_id TEXT,
+        payload    TEXT NOT NULL,
+        expires_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX sessions_expires_at ON sessions (expires_at);
+
+      CREATE TABLE engine_records (
+        model       TEXT NOT NULL,
+        id_hash     BLOB NOT NULL,
+        payload     TEXT NOT NULL,
+        expires_at  INTEGER,
+        consumed_at INTEGER,
+        PRIMARY KEY (model, id_hash)
+      ) WITHOUT ROWID;
+      CREATE INDEX engine_records_expires_at ON engine_records (expires_at);
+
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `the database has schema version ${current}, newer than this build understands (${SCHEMA_VERSION}); use a newer MCP Auth Desk`,
+    );
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,141 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { AlreadyConsumedError, type EngineStore, type Payload } from './engine-store';
+
+/**
+ * The oidc-provider adapter on SQLite.
+ *
+ * The engine writes one record at a time (consume the code, save the access
+ * token, save the refresh token...). A crash between two of those writes would
+ * leave a grant half-rotated: the old refresh token consumed, the new one never
+ * stored. So every engine request runs inside a unit of work: writes are queued,
+ * reads see the queued writes, and the whole queue is committed in one
+ * transaction just before the response is sent. Consuming a single-use record
+ * is a conditional UPDATE inside that transaction, so of two concurrent
+ * redemptions exactly one commits.
+ */
+
+type Operation = (store: EngineStore) => void;
+
+interface OverlayEntry {
+  payload?: Payload;
+  deleted?: boolean;
+  consumedAt?: number;
+}
+
+export class UnitOfWork {
+  readonly operations: Operation[] = [];
+  readonly overlay = new Map<string, OverlayEntry>();
+  readonly revokedGrants = new Set<string>();
+
+  static key(model: string, id: string): string {
+    return `${model}\u0000${id}`;
+  }
+}
+
+const currentUnit = new AsyncLocalStorage<UnitOfWork>();
+
+export interface CommitResult {
+  /**
+   * Set when the unit lost a race and nothing of it was written: a single-use record
+   * was consumed by a concurrent request first, or the grant it wrote tokens for was
+   * revoked meanwhile.
+   */
+  conflict?: 'consumed' | 'grant_revoked';
+}
+
+/**
+ * Runs `work` with writes deferred, then commits them atomically. `decide` runs
+ * after `work` and before the commit and can drop the unit (for a failed request
+ * whose partial writes must not land).
+ */
+export async function withUnitOfWork(
+  store: EngineStore,
+  work: () => Promise<void>,
+  shouldCommit: () => boolean,
+): Promise<CommitResult> {
+  const unit = new UnitOfWork();
+  await currentUnit.run(unit, work);
+  if (unit.operations.length === 0 || !shouldCommit()) return {};
+  try {
+    store.db.transaction(() => {
+      for (const operation of unit.operations) operation(store);
+    }).immediate();
+    return {};
+  } catch (error) {
+    if (error instanceof AlreadyConsumedError) return { conflict: 'consumed' };
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { conflict: 'grant_revoked' };
+    throw error;
+  }
+}
+
+function record(unit: UnitOfWork | undefined, store: EngineStore, operation: Operation): void {
+  if (unit) unit.operations.push(operation);
+  else operation(store);
+}
+
+export function createAdapterClass(store: EngineStore) {
+  return class SqliteAdapter {
+    readonly #model: string;
+
+    constructor(model: string) {
+      this.#model = model;
+    }
+
+    async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
+      const model = this.#model;
+      const unit = currentUnit.getStore();
+      if (unit) unit.overlay.set(UnitOfWork.key(model, id), { payload: { ...payload, jti: model === 'Client' ? undefined : id } });
+      record(unit, store, (s) => s.upsert(model, id, payload, expiresIn));
+    }
+
+    async find(id: string): Promise<Payload | undefined> {
+      const unit = currentUnit.getStore();
+      const pending = unit?.overlay.get(UnitOfWork.key(this.#model, id));
+      if (pending?.deleted) return undefined;
+      let payload = pending?.payload ? { ...pending.payload } : store.find(this.#model, id);
+      if (!payload) return undefined;
+      if (this.#model === 'Client') delete payload.jti;
+      if (unit && typeof payload.grantId === 'string' && unit.revokedGrants.has(payload.grantId)) return undefined;
+      if (pending?.consumedAt !== undefined) payload = { ...payload, consumed: pending.consumedAt };
+      return payload;
+    }
+
+    async findByUid(uid: string): Promise<Payload | undefined> {
+      const unit = currentUnit.getStore();
+      if (unit) {
+        for (const [key, entry] of unit.overlay) {
+          if (key.startsWith('Session\u0000') && entry.payload?.uid === uid) return entry.deleted ? undefined : entry.payload;
+        }
+      }
+      return store.findSessionByUid(uid);
+    }
+
+    async findByUserCode(): Promise<undefined> {
+      return undefined; // the device flow is not enabled
+    }
+
+    async consume(id: string): Promise<void> {
+      const model = this.#model;
+      const unit = currentUnit.getStore();
+      if (unit) {
+        const key = UnitOfWork.key(model, id);
+        unit.overlay.set(key, { ...unit.overlay.get(key), consumedAt: Math.floor(store.now() / 1000) });
+      }
+      record(unit, store, (s) => s.consume(model, id));
+    }
+
+    async destroy(id: string): Promise<void> {
+      const model = this.#model;
+      const unit = currentUnit.getStore();
+      if (unit) unit.overlay.set(UnitOfWork.key(model, id), { deleted: true });
+      record(unit, store, (s) => s.destroy(model, id));
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      const model = this.#model;
+      const unit = currentUnit.getStore();
+      if (unit) unit.revokedGrants.add(grantId);
+      record(unit, store, (s) => s.revokeByGrantId(model, grantId));
+    }
+  };
+}
