@@ -47,6 +47,28 @@ function withoutJti(payload: Payload): string {
   return JSON.stringify(rest);
 }
 
+const UID_PLACEHOLDER = '{uid}';
+
+/**
+ * Interactions carry bearer values besides their (hashed) id: the id again in
+ * `returnTo`, and the browser's session cookie value in `session.cookie` (kept
+ * by the engine for the application, read by neither). Neither is stored.
+ */
+function sanitizeInteraction(payload: Payload, id: string): Payload {
+  const copy: Payload = { ...payload };
+  if (typeof copy.returnTo === 'string') copy.returnTo = copy.returnTo.split(id).join(UID_PLACEHOLDER);
+  if (copy.session && typeof copy.session === 'object') {
+    const { cookie: _cookie, ...session } = copy.session as Payload;
+    copy.session = session;
+  }
+  return copy;
+}
+
+function restoreInteraction(payload: Payload, id: string): Payload {
+  if (typeof payload.returnTo === 'string') payload.returnTo = payload.returnTo.split(UID_PLACEHOLDER).join(id);
+  return payload;
+}
+
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
@@ -149,7 +171,7 @@ export class EngineStore {
     if (!row) return undefined;
     const payload: Payload = { ...(JSON.parse(row.payload) as Payload), jti: id };
     if (row.consumed_at !== null) payload.consumed = Math.floor(row.consumed_at / 1000);
-    return payload;
+    return model === 'Interaction' ? restoreInteraction(payload, id) : payload;
   }
 
   /**
@@ -218,7 +240,8 @@ export class EngineStore {
       }
       return;
     }
-    s.upsertRecord.run({ model, id_hash: sha256(id), payload: withoutJti(payload), expires_at: expiresAt(now, expiresIn) });
+    const stored = model === 'Interaction' ? sanitizeInteraction(payload, id) : payload;
+    s.upsertRecord.run({ model, id_hash: sha256(id), payload: withoutJti(stored), expires_at: expiresAt(now, expiresIn) });
   }
 
   destroy(model: string, id: string): void {

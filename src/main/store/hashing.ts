@@ -44,6 +44,7 @@ const SCRYPT_KEY_LENGTH = 32;
 
 function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // scrypt throws synchronously on invalid parameters; the executor turns that into a rejection.
     scrypt(password, salt, SCRYPT_KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
   });
 }
@@ -61,17 +62,22 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, salt, expected] = parts as [string, string, string, string, string, string];
   const expectedKey = Buffer.from(expected, 'base64url');
-  const key = await scryptAsync(password, Buffer.from(salt, 'base64url'), {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: SCRYPT_PARAMS.maxmem,
-  });
-  return key.length === expectedKey.length && timingSafeEqual(key, expectedKey);
+  try {
+    const key = await scryptAsync(password, Buffer.from(salt, 'base64url'), {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: SCRYPT_PARAMS.maxmem,
+    });
+    return key.length === expectedKey.length && timingSafeEqual(key, expectedKey);
+  } catch {
+    return false; // a damaged stored hash never signs anyone in, and never crashes sign-in
+  }
 }
 
 /** URL-safe random identifier that never starts with '-' (command-line parsers read that as an option). */
 export function randomId(bytes = 16): string {
+  if (!Number.isInteger(bytes) || bytes < 1) throw new RangeError('randomId needs at least one byte');
   for (;;) {
     const id = randomBytes(bytes).toString('base64url');
     if (/^[A-Za-z0-9]/.test(id)) return id;

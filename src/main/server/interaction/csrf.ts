@@ -20,7 +20,8 @@ export class CsrfTokens {
   }
 
   issue(uid: string, step: string, binding: string): string {
-    return createHmac('sha256', this.#key).update(`${uid}\n${step}\n${binding}`).digest('base64url');
+    // JSON keeps the fields apart: no choice of uid and step can produce another pair's input.
+    return createHmac('sha256', this.#key).update(JSON.stringify([uid, step, binding])).digest('base64url');
   }
 
   verify(token: unknown, uid: string, step: string, binding: string): boolean {

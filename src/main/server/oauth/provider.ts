@@ -114,8 +114,26 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
       rpInitiatedLogout: { enabled: false },
       userinfo: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      introspection: {
+        enabled: true,
+        // RFC 7662 §2.1: only an authenticated (confidential) client may ask, and only about its own tokens.
+        async allowedPolicy(_ctx, client, token) {
+          if (client.clientAuthMethod === 'none') {
+            throw new errors.InvalidClientAuth('introspection requires client authentication with a secret');
+          }
+          return token.clientId === client.clientId;
+        },
+      },
+      revocation: {
+        enabled: true,
+        // A client revokes its own tokens. Another client's token is left alone: a confidential
+        // client is told so; a public one gets the usual 200 (RFC 7009 §2.2, SECURITY_CASES F.59).
+        async allowedPolicy(_ctx, client, token) {
+          if (token.clientId === client.clientId) return true;
+          if (client.clientAuthMethod === 'none') return false;
+          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        },
+      },
       registration: {
         enabled: true,
         idFactory: () => randomId(16),

@@ -1,0 +1,104 @@
+import { describe, it, expect } from 'vitest';
+import {
+  CLIENT_SECRET_HASH_PREFIX,
+  constantTimeEqual,
+  hashClientSecret,
+  hashPassword,
+  isHashedClientSecret,
+  randomId,
+  sha256,
+  sha256Hex,
+  tokenFingerprint,
+  verifyPassword,
+} from '../../../src/main/store/hashing';
+
+const ABC_SHA256 = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+
+describe('sha256 / sha256Hex', () => {
+  it('hashes the UTF-8 string (known vector for "abc")', () => {
+    expect(sha256Hex('abc')).toBe(ABC_SHA256);
+    expect(sha256('abc').toString('hex')).toBe(ABC_SHA256);
+    expect(sha256('abc')).toHaveLength(32);
+  });
+
+  it('tokenFingerprint is the first 8 hex chars of the hash', () => {
+    expect(tokenFingerprint('abc')).toBe(ABC_SHA256.slice(0, 8));
+  });
+});
+
+describe('constantTimeEqual', () => {
+  it('is true for equal strings and false for different ones', () => {
+    expect(constantTimeEqual('secret', 'secret')).toBe(true);
+    expect(constantTimeEqual('secret', 'secreT')).toBe(false);
+  });
+
+  it('is false (and does not throw) for strings of different lengths', () => {
+    expect(constantTimeEqual('secret', 'secret-longer')).toBe(false);
+    expect(constantTimeEqual('', 'x')).toBe(false);
+  });
+});
+
+describe('client secret hashes', () => {
+  it('hashClientSecret is the prefix plus the hex hash, and is recognised', () => {
+    const hashed = hashClientSecret('abc');
+    expect(hashed).toBe(`${CLIENT_SECRET_HASH_PREFIX}${ABC_SHA256}`);
+    expect(isHashedClientSecret(hashed)).toBe(true);
+  });
+
+  it('isHashedClientSecret refuses plain secrets and non-strings', () => {
+    expect(isHashedClientSecret('abc')).toBe(false);
+    expect(isHashedClientSecret(undefined)).toBe(false);
+    expect(isHashedClientSecret(42)).toBe(false);
+  });
+});
+
+describe('hashPassword / verifyPassword', () => {
+  it('round-trips and refuses a wrong password', async () => {
+    const stored = await hashPassword('correct horse');
+    expect(stored).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/);
+    expect(await verifyPassword('correct horse', stored)).toBe(true);
+    expect(await verifyPassword('correct horsE', stored)).toBe(false);
+  });
+
+  it('salts: the same password hashes differently each time', async () => {
+    expect(await hashPassword('pw')).not.toBe(await hashPassword('pw'));
+  });
+
+  it.each(['', 'plain-text', 'scrypt$1$2', 'bcrypt$32768$8$1$AAAA$AAAA', 'scrypt$32768$8$1$AAAA$AAAA$extra'])(
+    'returns false for the malformed stored string %j',
+    async (stored) => {
+      expect(await verifyPassword('pw', stored)).toBe(false);
+    },
+  );
+
+  it('returns false when the stored hash is empty or truncated', async () => {
+    const stored = await hashPassword('pw');
+    const withoutHash = stored.slice(0, stored.lastIndexOf('$') + 1);
+    expect(await verifyPassword('pw', withoutHash)).toBe(false);
+    expect(await verifyPassword('pw', stored.slice(0, -4))).toBe(false);
+  });
+});
+
+describe('randomId', () => {
+  it('is URL-safe and never starts with "-" over many draws', () => {
+    for (let i = 0; i < 5000; i++) {
+      const id = randomId(2);
+      expect(id).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]*$/);
+    }
+  });
+
+  it('encodes the requested number of bytes (16 bytes → 22 chars) and differs between calls', () => {
+    const a = randomId();
+    expect(a).toHaveLength(22);
+    expect(a).not.toBe(randomId());
+  });
+});
+
+describe('verifyPassword with a damaged stored hash', () => {
+  it.each(['scrypt$abc$8$1$AAAA$AAAA', 'scrypt$3$8$1$AAAA$AAAA', 'scrypt$1048576$8$1$AAAA$AAAA'])(
+    'returns false for %s instead of throwing',
+    async (stored) => {
+      await expect(verifyPassword('pw', stored)).resolves.toBe(false);
+    },
+  );
+});
