@@ -1,0 +1,4 @@
+import { contextBridge } from 'electron';
+
+// One function per admin contract operation is exposed here (no generic channel).
+contextBridge.exposeInMainWorld('api', {});
