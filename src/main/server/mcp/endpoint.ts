@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { AccessTokenLookup, StoredAccessToken } from '../../store/access-tokens';
 import type { UserStore } from '../../store/users';
@@ -7,7 +6,8 @@ import { HttpError, readBody, sendJson } from '../http/body';
 import type { McpResource } from '../oauth/resources';
 import { DEFAULT_SCOPES } from '../oauth/scopes';
 import { protectedResourceMetadataUrl } from './resource-metadata';
-import { TOOL_SCOPES, createMcpServer, type CallerIdentity } from './tools';
+import { TOOL_SCOPES, type CallerIdentity } from './tool-scopes';
+import { loadMcpRuntime } from './tools';
 
 /** JSON-RPC bodies may carry tool arguments; allow more than OAuth forms need. */
 const MAX_MCP_BODY_BYTES = 1024 * 1024;
@@ -36,6 +36,8 @@ function jsonRpcError(code: number, message: string) {
 /** The protected MCP endpoint: bearer token check, per-tool scope check, then the MCP SDK's Streamable HTTP transport. */
 export function createMcpEndpoint(deps: McpEndpointDeps) {
   const { tokens, users, resource } = deps;
+  // Load the MCP SDK in the background once start-up is done (see loadMcpRuntime).
+  setTimeout(() => void loadMcpRuntime(), 300).unref();
 
   function challenge(host: string, error?: { code: string; description: string; scope?: string }): string {
     const parts = [`resource_metadata="${protectedResourceMetadataUrl(host)}"`];
@@ -159,8 +161,9 @@ export function createMcpEndpoint(deps: McpEndpointDeps) {
         },
       };
     }
-    const server = createMcpServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const runtime = await loadMcpRuntime();
+    const server = runtime.createMcpServer();
+    const transport = runtime.createTransport();
     res.on('close', () => {
       void transport.close();
       void server.close();

@@ -1,27 +1,41 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { z } from 'zod';
-import { SCOPES } from '../oauth/scopes';
+import type { CallerIdentity } from './tool-scopes';
 
 export const SERVER_INFO = { name: 'mcp-auth-desk', version: '0.1.0' } as const;
 
-/** The scope each tool needs; a token without it gets 403 insufficient_scope before the tool runs. */
-export const TOOL_SCOPES: Readonly<Record<string, string>> = {
-  whoami: SCOPES.whoami,
-  echo: SCOPES.echo,
-};
-
-/** Facts about the caller that `whoami` reports, taken from the token the request carried. */
-export interface CallerIdentity {
-  username: string | null;
-  displayName: string | null;
-  accountId: string | null;
-  clientId: string;
-  scopes: string[];
-  aud: string;
-  expiresAt: number;
-  grantType: 'authorization_code' | 'client_credentials';
+export interface McpRuntime {
+  createMcpServer(): McpServer;
+  createTransport(): StreamableHTTPServerTransport;
 }
+
+let loading: Promise<McpRuntime> | undefined;
+
+/**
+ * The MCP SDK takes about a third of a second to load. It is loaded on first use
+ * (or shortly after start), not at start, so the authorization server answers
+ * at once.
+ */
+export function loadMcpRuntime(): Promise<McpRuntime> {
+  loading ??= (async () => {
+    const [{ McpServer }, { StreamableHTTPServerTransport }, { z }] = await Promise.all([
+      import('@modelcontextprotocol/sdk/server/mcp.js'),
+      import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+      import('zod'),
+    ]);
+    return {
+      createMcpServer: () => registerTools(new McpServer(SERVER_INFO, serverOptions), z),
+      createTransport: () => new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true }),
+    };
+  })();
+  return loading;
+}
+
+const serverOptions = {
+  capabilities: { tools: {} },
+  instructions: 'Test tools of MCP Auth Desk: whoami shows what your access token says; echo returns its text.',
+};
 
 function identityOf(authInfo: AuthInfo | undefined): CallerIdentity {
   const identity = authInfo?.extra?.identity as CallerIdentity | undefined;
@@ -30,14 +44,10 @@ function identityOf(authInfo: AuthInfo | undefined): CallerIdentity {
 }
 
 /**
- * A fresh MCP server per request (the endpoint is stateless, so any instance can
- * answer any request, before and after a restart).
+ * The tools, on a fresh MCP server per request (the endpoint is stateless, so any
+ * instance can answer any request, before and after a restart).
  */
-export function createMcpServer(): McpServer {
-  const server = new McpServer(SERVER_INFO, {
-    capabilities: { tools: {} },
-    instructions: 'Test tools of MCP Auth Desk: whoami shows what your access token says; echo returns its text.',
-  });
+function registerTools(server: McpServer, z: typeof import('zod').z): McpServer {
   server.registerTool(
     'whoami',
     {

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * `npm run serve`: runs the headless server from a bundle of src/, rebuilt only
+ * when a source file is newer than it. Loading the TypeScript sources through a
+ * transpiler on every start would cost about a second of start-up.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const entry = join(root, 'src', 'main', 'server', 'serve.ts');
+const bundle = join(root, 'out', 'serve', 'serve.mjs');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+const stale =
+  !existsSync(bundle) ||
+  statSync(bundle).mtimeMs < Math.max(newestSource(join(root, 'src', 'main')), newestSource(join(root, 'src', 'shared')));
+if (stale) {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [entry],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+await import(pathToFileURL(bundle).href);
