@@ -46,8 +46,15 @@ export function installEngineMiddleware(provider: Provider, deps: { store: Engin
       ctx.remove('Access-Control-Allow-Headers');
       ctx.remove('Access-Control-Max-Age');
     }
-    const route = (ctx as unknown as KoaContextWithOIDC).oidc?.route;
+    const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
+    const route = oidc?.route;
     const body = ctx.body as Record<string, unknown> | undefined;
+    // RFC 6749 §5.2: a grant type the client did not register is `unauthorized_client`
+    // (the engine says invalid_request).
+    if (route === 'token' && ctx.status === 400 && body?.error === 'invalid_request' && oidc.client) {
+      const grantType = oidc.params?.grant_type;
+      if (typeof grantType === 'string' && !oidc.client.grantTypeAllowed(grantType)) body.error = 'unauthorized_client';
+    }
     if (!body || typeof body !== 'object' || ctx.status >= 300) return;
     if (route === 'discovery') shapeDiscovery(body);
     if ((route === 'client' || route === 'client_update') && isHashedClientSecret(body.client_secret)) {

@@ -1,0 +1,149 @@
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/main/store/database';
+import { StartupError } from '../../src/main/store/errors';
+import { COOKIE_KEYS_FILE, SIGNING_KEYS_FILE, loadKeyFiles } from '../../src/main/store/key-files';
+import { SCHEMA_VERSION } from '../../src/main/store/migrations';
+import { purgeExpired } from '../../src/main/store/purge';
+import { EngineStore } from '../../src/main/store/engine-store';
+import { startTestServer, tempDataDir, TEST_USERNAME } from '../helpers/server';
+import { codeFor, exchangeCode, postForm } from '../helpers/oauth';
+
+/** The SQLite store and key files on a real data folder. */
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function folder(): string {
+  const data = tempDataDir('mad-store-');
+  cleanups.push(data.remove);
+  return data.dir;
+}
+
+describe('database', () => {
+  it('opens in WAL mode with foreign keys and the current schema version', () => {
+    const db = openDatabase(join(folder(), 'db.sqlite'));
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a truncated database file and leaves it as it was', () => {
+    const file = join(folder(), 'db.sqlite');
+    const db = openDatabase(file);
+    db.prepare("INSERT INTO settings (key, value) VALUES ('x', ?)").run('y'.repeat(20_000));
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    const bytes = readFileSync(file);
+    const truncated = bytes.subarray(0, Math.floor(bytes.length / 2));
+    writeFileSync(file, truncated);
+    expect(() => openDatabase(file)).toThrowError(StartupError);
+    expect(() => openDatabase(file)).toThrowError(/damaged[\s\S]*Restore a backup/);
+    expect(readFileSync(file).equals(truncated)).toBe(true);
+  });
+
+  it('purges expired rows and keeps live ones', () => {
+    const db = openDatabase(join(folder(), 'db.sqlite'));
+    let now = 1_000_000;
+    const store = new EngineStore(db, () => now);
+    try {
+      store.upsert('AccessToken', 'expired-token', { clientId: 'c', kind: 'AccessToken' }, 60);
+      store.upsert('AccessToken', 'live-token', { clientId: 'c', kind: 'AccessToken' }, 3600);
+      store.upsert('Interaction', 'old-interaction', { kind: 'Interaction' }, 60);
+      now += 120_000;
+      const result = purgeExpired(db, now);
+      expect(result).toMatchObject({ tokens: 1, engineRecords: 1 });
+      expect(store.find('AccessToken', 'expired-token')).toBeUndefined();
+      expect(store.find('AccessToken', 'live-token')).toMatchObject({ clientId: 'c', jti: 'live-token' });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('key files', () => {
+  it('are created on first run with mode 0600 and reused afterwards', () => {
+    const dir = folder();
+    const first = loadKeyFiles(dir, { create: true });
+    for (const name of [SIGNING_KEYS_FILE, COOKIE_KEYS_FILE]) {
+      expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
+    }
+    const second = loadKeyFiles(dir, { create: false });
+    expect(second).toEqual(first);
+  });
+
+  it('a missing key file after first run stops the start and names the file', () => {
+    const dir = folder();
+    loadKeyFiles(dir, { create: true });
+    rmSync(join(dir, COOKIE_KEYS_FILE));
+    expect(() => loadKeyFiles(dir, { create: false })).toThrowError(new RegExp(`${COOKIE_KEYS_FILE} is missing`));
+  });
+
+  it('a damaged key file stops the start and is not overwritten', () => {
+    const dir = folder();
+    loadKeyFiles(dir, { create: true });
+    writeFileSync(join(dir, SIGNING_KEYS_FILE), '{"keys": "nope"}');
+    expect(() => loadKeyFiles(dir, { create: false })).toThrowError(/damaged/);
+    expect(readFileSync(join(dir, SIGNING_KEYS_FILE), 'utf8')).toBe('{"keys": "nope"}');
+  });
+
+  it('the server refuses to start when a key file went missing', async () => {
+    const server = await startTestServer();
+    await server.close();
+    cleanups.push(server.removeDataDir);
+    rmSync(join(server.dataDir, SIGNING_KEYS_FILE));
+    await expect(startTestServer({ dataDir: server.dataDir })).rejects.toThrowError(/signing-keys\.json is missing/);
+  });
+});
+
+describe('one transaction per engine request', () => {
+  it('100 parallel redemptions of one code: exactly one succeeds, the rest get invalid_grant, none a 5xx', async () => {
+    const server = await startTestServer();
+    cleanups.push(server.removeDataDir);
+    try {
+      const { clientId, code, verifier } = await codeFor(server.issuer, TEST_USERNAME);
+      const results = await Promise.all(Array.from({ length: 100 }, () => exchangeCode(server.issuer, clientId, code, verifier)));
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+      expect(statuses.filter((s) => s >= 500)).toHaveLength(0);
+      expect(results.filter((r) => r.status !== 200).every((r) => r.body.error === 'invalid_grant')).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('100 parallel refreshes of one refresh token: exactly one succeeds and the grant is revoked', async () => {
+    const server = await startTestServer();
+    cleanups.push(server.removeDataDir);
+    try {
+      const { clientId, code, verifier } = await codeFor(server.issuer, TEST_USERNAME);
+      const tokens = await exchangeCode(server.issuer, clientId, code, verifier);
+      const refreshToken = tokens.body.refresh_token as string;
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          postForm(`${server.issuer}/token`, { grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken }),
+        ),
+      );
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+      expect(statuses.filter((s) => s >= 500)).toHaveLength(0);
+      // A contested refresh token is treated as stolen: the winner's new refresh token is dead too.
+      const winner = results.find((r) => r.status === 200)!;
+      const after = await postForm(`${server.issuer}/token`, {
+        grant_type: 'refresh_token',
+        client_id: clientId,
+        refresh_token: winner.body.refresh_token as string,
+      });
+      expect(after.body.error).toBe('invalid_grant');
+    } finally {
+      await server.close();
+    }
+  });
+});
