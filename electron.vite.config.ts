@@ -21,6 +21,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src/renderer'),
+    // Relative asset URLs: the same build loads from file:// (desktop) and /admin/ (browser mode).
+    base: './',
     plugins: [react()],
     build: { outDir: resolve('out/renderer') },
   },

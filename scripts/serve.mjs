@@ -17,15 +17,23 @@ function newestSource(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (/\.(ts|tsx|css|html)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
 
-const stale =
-  !existsSync(bundle) ||
-  statSync(bundle).mtimeMs < Math.max(newestSource(join(root, 'src', 'main')), newestSource(join(root, 'src', 'shared')));
-if (stale) {
+function olderThan(file, ...dirs) {
+  return !existsSync(file) || statSync(file).mtimeMs < Math.max(...dirs.map((dir) => newestSource(join(root, dir))));
+}
+
+// The admin UI (browser mode) is the desktop app's renderer build.
+if (olderThan(join(root, 'out', 'renderer', 'index.html'), 'src/renderer', 'src/shared')) {
+  process.stdout.write('Building the admin UI (after an update only; a few seconds)...\n');
+  const { build } = await import('electron-vite');
+  await build({ root, logLevel: 'warn' });
+}
+
+if (olderThan(bundle, 'src/main', 'src/shared')) {
   const { build } = await import('esbuild');
   await build({
     entryPoints: [entry],

@@ -8,11 +8,13 @@ import { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from '../store/
 import { ensureDataDir } from '../store/data-dir';
 import { EngineStore } from '../store/engine-store';
 import { StartupError } from '../store/errors';
-import { loadKeyFiles } from '../store/key-files';
+import { loadAdminToken, loadKeyFiles } from '../store/key-files';
+import { ADMIN_PATH, createAdminBridge } from '../admin/http-bridge';
+import { createAdminService } from '../admin/service';
 import { purgeExpired } from '../store/purge';
 import { SettingsStore } from '../store/settings';
 import { UserStore } from '../store/users';
-import { BIND_HOST, MCP_PATH, PURGE_INTERVAL_MS } from './defaults';
+import { BIND_HOST, MCP_PATH, PURGE_INTERVAL_MS, SERVER_VERSION } from './defaults';
 import { allowedHosts } from './http/guards';
 import { createRouter } from './http/router';
 import { CsrfTokens } from './interaction/csrf';
@@ -38,6 +40,12 @@ export interface ServerConfig {
   onError?: (error: unknown) => void;
   /** Bench-only: serve /mcp without authentication. */
   mcpAuthenticationDisabled?: boolean;
+  /**
+   * Browser mode: serve the admin UI from this folder (the built renderer) at
+   * /admin, with the admin API behind the admin token. Off unless set; the
+   * desktop app talks to the admin service over IPC instead.
+   */
+  adminUi?: { dir: string | undefined };
 }
 
 export interface RunningServer {
@@ -52,6 +60,8 @@ export interface RunningServer {
   readonly store: EngineStore;
   readonly users: UserStore;
   readonly provider: Provider;
+  /** Browser mode only: the admin UI link, with the admin token in its fragment. */
+  readonly adminUrl: string | undefined;
   purgeNow(): void;
   close(): Promise<void>;
 }
@@ -139,7 +149,43 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         return user && !user.hasPassword && !user.disabled ? user.username : undefined;
       },
     });
-    handler = createRouter({ provider, issuer, resource, hosts: allowedHosts(port), handleMcp, handleInteraction, onError });
+    const startedAt = now();
+    let handleAdmin: ReturnType<typeof createAdminBridge> | undefined;
+    let adminUrl: string | undefined;
+    if (config.adminUi) {
+      const token = loadAdminToken(config.dataDir);
+      const service = createAdminService({
+        db,
+        now,
+        transport: 'http',
+        serverState: () => ({
+          state: 'running',
+          issuer,
+          mcpUrl: `http://localhost:${port}${MCP_PATH}`,
+          port,
+          dataDir: config.dataDir,
+          databaseFile,
+          startedAt,
+          uptimeSeconds: Math.round((now() - startedAt) / 1000),
+          version: SERVER_VERSION,
+          problem: null,
+        }),
+        onError: (error) => onError(error),
+      });
+      handleAdmin = createAdminBridge({ service, token, uiDir: config.adminUi.dir });
+      // The token rides in the fragment: it never reaches a server log or a Referer header.
+      adminUrl = `${issuer}${ADMIN_PATH}/#token=${token}`;
+    }
+    handler = createRouter({
+      provider,
+      issuer,
+      resource,
+      hosts: allowedHosts(port),
+      handleMcp,
+      handleInteraction,
+      handleAdmin,
+      onError,
+    });
 
     const purgeNow = () => {
       try {
@@ -160,7 +206,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       port,
       dataDir: config.dataDir,
       databaseFile,
-      startedAt: now(),
+      startedAt,
+      adminUrl,
       db,
       store,
       users,

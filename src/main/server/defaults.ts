@@ -3,6 +3,8 @@
  * docs/STORAGE.md and the README refer to these values.
  */
 
+export const SERVER_VERSION = '0.1.0';
+
 /** Fixed so that MCP client configurations keep working across restarts. */
 export const DEFAULT_PORT = 8765;
 /** Loopback only: this server has no TLS and trusts its host. */

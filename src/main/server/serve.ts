@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../store/data-dir';
 import { StartupError } from '../store/errors';
@@ -54,13 +55,20 @@ async function main(argv: string[]): Promise<void> {
   }
   const port = parsePort(args.port ?? process.env[PORT_ENV]);
   const dataDir = resolveDataDir(args['data-dir']);
-  const server = await startServer({ dataDir, port, regenerateKeys: args['regenerate-keys'] });
+  const server = await startServer({
+    dataDir,
+    port,
+    regenerateKeys: args['regenerate-keys'],
+    // The built renderer sits beside this bundle (out/serve/serve.mjs → out/renderer).
+    adminUi: { dir: fileURLToPath(new URL('../renderer', import.meta.url)) },
+  });
 
   const firstRun = server.users.list().find((user) => !user.hasPassword && !user.disabled);
   const lines = [
     `Listening on ${server.url}`,
     `MCP endpoint: http://localhost:${server.port}${MCP_PATH} (also http://127.0.0.1:${server.port}${MCP_PATH})`,
     `Data folder: ${server.dataDir}`,
+    `Admin UI: ${server.adminUrl} (this link holds the admin token: keep it to yourself)`,
   ];
   if (firstRun) lines.push(`Sign in as "${firstRun.username}" with an empty password.`);
   lines.push('Press Ctrl+C to stop.');

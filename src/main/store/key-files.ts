@@ -94,3 +94,24 @@ export function loadKeyFiles(dataDir: string, options: { create: boolean; regene
     cookieKeys: readJson(cookiePath, 'cookie key', isCookieKeys, hint) as string[],
   };
 }
+
+export const ADMIN_TOKEN_FILE = 'admin-token';
+
+/**
+ * The token that guards the admin HTTP bridge (browser mode). Unlike the keys it
+ * can be replaced freely (an open admin tab would just need the new link), so a
+ * missing or damaged file is simply recreated.
+ */
+export function loadAdminToken(dataDir: string): string {
+  const path = join(dataDir, ADMIN_TOKEN_FILE);
+  if (existsSync(path)) {
+    const token = readFileSync(path, 'utf8').trim();
+    if (/^[A-Za-z0-9_-]{32,}$/.test(token)) {
+      if (process.platform !== 'win32') chmodSync(path, 0o600);
+      return token;
+    }
+  }
+  const token = randomBytes(32).toString('base64url');
+  writeSecretFile(path, `${token}\n`);
+  return token;
+}

@@ -35,6 +35,8 @@ export interface RouterDeps {
   hosts: Set<string>;
   handleMcp: (req: IncomingMessage, res: ServerResponse, host: string) => Promise<void>;
   handleInteraction: (req: IncomingMessage, res: ServerResponse, path: string, host: string) => Promise<boolean>;
+  /** The admin UI and its HTTP bridge (browser mode); absent in the desktop app. */
+  handleAdmin?: (req: IncomingMessage, res: ServerResponse, path: string, host: string) => Promise<boolean>;
   onError: (error: unknown) => void;
 }
 
@@ -56,6 +58,7 @@ type Route =
   | { kind: 'interaction' }
   | { kind: 'static' }
   | { kind: 'landing' }
+  | { kind: 'admin' }
   | { kind: 'well-known-missing' }
   | { kind: 'not-found' };
 
@@ -67,6 +70,7 @@ function classify(path: string): Route {
   if (path.startsWith('/interaction/')) return { kind: 'interaction' };
   if (path === '/static/pages.css') return { kind: 'static' };
   if (path === '/') return { kind: 'landing' };
+  if (path === '/admin' || path.startsWith('/admin/')) return { kind: 'admin' };
   if (path.startsWith('/.well-known/')) return { kind: 'well-known-missing' };
   return { kind: 'not-found' };
 }
@@ -149,6 +153,9 @@ export function createRouter(deps: RouterDeps) {
         return;
       case 'landing':
         return landingPage(res, host, deps.resource, deps.issuer);
+      case 'admin':
+        if (deps.handleAdmin && (await deps.handleAdmin(req, res, path, host))) return;
+        break;
       case 'well-known-missing':
         // 404, never 5xx: the MCP SDK moves on to the next discovery URL only on a 4xx.
         return sendJson(res, 404, { error: 'not_found', error_description: `${path} is not served here` });

@@ -2,8 +2,9 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { CallerIdentity } from './tool-scopes';
+import { SERVER_VERSION } from '../defaults';
 
-export const SERVER_INFO = { name: 'mcp-auth-desk', version: '0.1.0' } as const;
+export const SERVER_INFO = { name: 'mcp-auth-desk', version: SERVER_VERSION } as const;
 
 export interface McpRuntime {
   createMcpServer(): McpServer;

@@ -1,0 +1,95 @@
+import { inputSchemas, type Output, type ParsedInput } from '../../shared/contract';
+import type { Result, ServerStatus } from '../../shared/dto';
+import { OPERATION_NAMES, type OperationName } from '../../shared/operations';
+import type { SqliteDatabase } from '../store/database';
+import { RESOURCE_SCOPES } from '../server/oauth/scopes';
+import { ClientAdmin } from './clients';
+import { ConsentAdmin } from './consents';
+import { AdminFailure } from './failure';
+import { UserAdmin } from './users';
+
+/**
+ * The admin service: every operation of the contract (src/shared), behind one
+ * boundary. Each call takes unknown input, validates it with the contract's
+ * schema, runs, and returns a Result envelope; it never throws, because
+ * Electron's IPC strips error details and the CLI and HTTP bridge print the
+ * message as is. No Electron in here: the desktop app, the HTTP bridge and the
+ * CLI all use this.
+ */
+
+export type AdminService = { [Op in OperationName]: (input: unknown) => Promise<Result<Output<Op>>> };
+
+/** What the running server (if any) reports about itself; the service adds counts. */
+export type ServerState = Omit<ServerStatus, 'counts' | 'transport' | 'scopes'>;
+
+export interface AdminServiceDeps {
+  db: SqliteDatabase;
+  now?: () => number;
+  serverState: () => ServerState;
+  transport: ServerStatus['transport'];
+  /** Unexpected errors (logged; the caller gets a generic message). */
+  onError?: (error: unknown, operation: OperationName) => void;
+}
+
+type Handlers = { [Op in OperationName]: (input: ParsedInput<Op>) => Output<Op> | Promise<Output<Op>> };
+
+function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): { message: string; fields: Record<string, string> } {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) {
+    const path = issue.path.map(String).join('.') || 'input';
+    fields[path] ??= issue.message;
+  }
+  const [first] = Object.entries(fields);
+  return { message: first ? `${first[0]}: ${first[1]}` : 'invalid input', fields };
+}
+
+export function createAdminService(deps: AdminServiceDeps): AdminService {
+  const now = deps.now ?? Date.now;
+  const clients = new ClientAdmin(deps.db, now);
+  const consents = new ConsentAdmin(deps.db, now);
+  const users = new UserAdmin(deps.db, now);
+
+  const handlers: Handlers = {
+    getServerStatus: () => ({
+      ...deps.serverState(),
+      transport: deps.transport,
+      scopes: [...RESOURCE_SCOPES],
+      counts: { clients: clients.counts().clients, users: users.count(), consents: consents.count() },
+    }),
+    listClients: (input) => clients.list(input),
+    getClient: (input) => clients.get(input.clientId),
+    createClient: (input) => clients.create(input),
+    updateClient: (input) => clients.update(input),
+    rotateClientSecret: (input) => clients.rotateSecret(input.clientId),
+    setClientDisabled: (input) => clients.setDisabled(input.clientId, input.disabled),
+    deleteClient: (input) => clients.delete(input.clientId),
+    listConsents: (input) => consents.list(input),
+    revokeConsent: (input) => consents.revoke(input.clientId, input.username),
+    revokeAllConsents: (input) => consents.revokeAll(input.clientId),
+    listUsers: () => users.list(),
+    addUser: (input) => users.add(input),
+    setUserDisabled: (input) => users.setDisabled(input.username, input.disabled),
+    deleteUser: (input) => users.delete(input.username),
+  };
+
+  async function run<Op extends OperationName>(name: Op, input: unknown): Promise<Result<Output<Op>>> {
+    const parsed = inputSchemas[name].safeParse(input ?? {});
+    if (!parsed.success) {
+      const { message, fields } = describeIssues(parsed.error.issues);
+      return { ok: false, error: { code: 'invalid_input', message, fields } };
+    }
+    try {
+      const handler = handlers[name] as (input: unknown) => Output<Op> | Promise<Output<Op>>;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (error) {
+      if (error instanceof AdminFailure) return { ok: false, error: error.toError() };
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+        return { ok: false, error: { code: 'unavailable', message: 'the database is busy; try again' } };
+      }
+      deps.onError?.(error, name);
+      return { ok: false, error: { code: 'internal', message: `${name} failed unexpectedly: ${(error as Error).message}` } };
+    }
+  }
+
+  return Object.fromEntries(OPERATION_NAMES.map((name) => [name, (input: unknown) => run(name, input)])) as AdminService;
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { ClientCredentials, ClientDetail, ClientPage, Consent, ServerStatus, User } from './dto';
+import type { OperationName } from './operations';
+
+/**
+ * The admin contract: every operation the admin UI and the CLI can ask for,
+ * declared once with its input schema and output type. Main validates every
+ * input against these schemas at the boundary (IPC handler, HTTP bridge, CLI);
+ * the renderer imports only the types.
+ */
+
+const clientId = z.string().trim().min(1, 'client_id is required').max(512);
+const username = z
+  .string()
+  .trim()
+  .min(1, 'username is required')
+  .max(64, 'at most 64 characters')
+  .regex(/^[A-Za-z0-9._@+-]+$/, 'letters, digits and . _ @ + - only');
+const scopeList = z.array(z.string().min(1)).max(32);
+const redirectUris = z.array(z.string().trim()).max(20, 'at most 20 redirect URIs');
+
+export const inputSchemas = {
+  getServerStatus: z.strictObject({}),
+  listClients: z.strictObject({
+    search: z.string().trim().max(200).optional(),
+    registrationType: z.enum(['all', 'dynamic', 'manual', 'metadata_document']).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+    offset: z.number().int().min(0).optional(),
+  }),
+  getClient: z.strictObject({ clientId }),
+  createClient: z.strictObject({
+    name: z.string().trim().min(1, 'a name is required').max(200),
+    redirectUris: redirectUris.optional(),
+    isPublic: z.boolean().optional(),
+    allowedScopes: scopeList.nullable().optional(),
+  }),
+  updateClient: z.strictObject({
+    clientId,
+    name: z.string().trim().min(1, 'a name is required').max(200).optional(),
+    redirectUris: redirectUris.optional(),
+    allowedScopes: scopeList.nullable().optional(),
+  }),
+  rotateClientSecret: z.strictObject({ clientId }),
+  setClientDisabled: z.strictObject({ clientId, disabled: z.boolean() }),
+  deleteClient: z.strictObject({ clientId }),
+  listConsents: z.strictObject({ clientId: clientId.optional(), username: username.optional() }),
+  revokeConsent: z.strictObject({ clientId, username }),
+  revokeAllConsents: z.strictObject({ clientId }),
+  listUsers: z.strictObject({}),
+  addUser: z.strictObject({
+    username,
+    displayName: z.string().trim().max(200).optional(),
+    password: z.string().min(8, 'at least 8 characters').max(1024).optional(),
+  }),
+  setUserDisabled: z.strictObject({ username, disabled: z.boolean() }),
+  deleteUser: z.strictObject({ username }),
+} satisfies Record<OperationName, z.ZodType>;
+
+export type Input<Op extends OperationName> = z.input<(typeof inputSchemas)[Op]>;
+export type ParsedInput<Op extends OperationName> = z.output<(typeof inputSchemas)[Op]>;
+
+export interface Outputs {
+  getServerStatus: ServerStatus;
+  listClients: ClientPage;
+  getClient: ClientDetail;
+  createClient: ClientCredentials;
+  updateClient: ClientDetail;
+  rotateClientSecret: ClientCredentials;
+  setClientDisabled: ClientDetail;
+  deleteClient: { deleted: true; revokedConsents: number; revokedTokens: number };
+  listConsents: Consent[];
+  revokeConsent: { revokedTokens: number };
+  revokeAllConsents: { revokedConsents: number; revokedTokens: number };
+  listUsers: User[];
+  addUser: User;
+  setUserDisabled: User;
+  deleteUser: { deleted: true; revokedConsents: number };
+}
+
+export type Output<Op extends OperationName> = Outputs[Op];

@@ -1,0 +1,102 @@
+/**
+ * What admin operations return. Plain JSON (numbers for times, epoch ms), so the
+ * same values cross Electron IPC and the HTTP bridge unchanged.
+ */
+
+export type RegistrationType = 'dynamic' | 'manual' | 'metadata_document';
+export type ClientFlow = 'authorization_code' | 'client_credentials';
+
+export interface ClientSummary {
+  clientId: string;
+  name: string | null;
+  registrationType: RegistrationType;
+  flow: ClientFlow;
+  /** true when the client has no secret (token_endpoint_auth_method none). */
+  isPublic: boolean;
+  redirectUris: string[];
+  disabled: boolean;
+  createdAt: number;
+  /** Last time an access token was issued to the client; null if never. */
+  lastUsedAt: number | null;
+  /** Live (unexpired, unconsumed) access and refresh tokens. */
+  activeTokens: number;
+  /** Users with a live consent for this client. */
+  consentCount: number;
+}
+
+export interface ClientDetail extends ClientSummary {
+  grantTypes: string[];
+  tokenEndpointAuthMethod: string;
+  /** null: every scope of the MCP resource. */
+  allowedScopes: string[] | null;
+  updatedAt: number;
+  softwareId: string | null;
+  softwareVersion: string | null;
+  /** The registered metadata, secret removed. */
+  metadata: Record<string, unknown>;
+}
+
+export interface ClientPage {
+  clients: ClientSummary[];
+  total: number;
+}
+
+/** Returned once, at creation and at each secret rotation. The secret is never shown again. */
+export interface ClientCredentials {
+  client: ClientDetail;
+  clientSecret: string | null;
+}
+
+export interface Consent {
+  grantId: string;
+  clientId: string;
+  clientName: string | null;
+  userId: string;
+  username: string;
+  displayName: string;
+  scopes: string[];
+  grantedAt: number;
+  updatedAt: number;
+  lastUsedAt: number | null;
+  expiresAt: number | null;
+  activeTokens: number;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  hasPassword: boolean;
+  disabled: boolean;
+  createdAt: number;
+  consentCount: number;
+}
+
+export interface ServerStatus {
+  state: 'running' | 'stopped';
+  issuer: string | null;
+  mcpUrl: string | null;
+  port: number | null;
+  dataDir: string;
+  databaseFile: string;
+  startedAt: number | null;
+  uptimeSeconds: number | null;
+  version: string;
+  /** Why the server is not running (for example the port is taken). */
+  problem: string | null;
+  /** Where the admin UI is running: the desktop window or a browser. */
+  transport: 'ipc' | 'http';
+  counts: { clients: number; users: number; consents: number };
+  scopes: string[];
+}
+
+export type ErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'internal';
+
+export interface AdminError {
+  code: ErrorCode;
+  message: string;
+  /** For invalid_input: the field paths that failed, with their messages. */
+  fields?: Record<string, string>;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AdminError };

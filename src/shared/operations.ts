@@ -1,0 +1,36 @@
+import type { Result } from './dto';
+import type { Input, Output } from './contract';
+
+/**
+ * The runtime list of admin operations. Kept apart from the schemas so the
+ * preload (which must stay tiny) can walk it without bundling zod.
+ */
+export const OPERATION_NAMES = [
+  'getServerStatus',
+  'listClients',
+  'getClient',
+  'createClient',
+  'updateClient',
+  'rotateClientSecret',
+  'setClientDisabled',
+  'deleteClient',
+  'listConsents',
+  'revokeConsent',
+  'revokeAllConsents',
+  'listUsers',
+  'addUser',
+  'setUserDisabled',
+  'deleteUser',
+] as const;
+
+export type OperationName = (typeof OPERATION_NAMES)[number];
+
+export function isOperationName(value: string): value is OperationName {
+  return (OPERATION_NAMES as readonly string[]).includes(value);
+}
+
+/** The IPC channel of an operation. */
+export const ipcChannel = (name: OperationName) => `admin:${name}`;
+
+/** What the renderer calls: one function per operation, never throwing, always a Result. */
+export type AdminApi = { [Op in OperationName]: (input: Input<Op>) => Promise<Result<Output<Op>>> };
