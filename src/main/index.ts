@@ -1,17 +1,31 @@
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
 import { existsSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createAdminService, type ServerState } from './admin/service';
+import { registerAdminIpc } from './ipc/admin-ipc';
 import { startServer, type RunningServer } from './server/create-server';
-import { DEFAULT_PORT } from './server/defaults';
+import { BIND_HOST, DEFAULT_PORT, MCP_PATH, SERVER_VERSION } from './server/defaults';
+import { DATABASE_FILE_NAME, openDatabase } from './store/database';
+import { ensureDataDir } from './store/data-dir';
+import { StartupError } from './store/errors';
+import { createMainWindow } from './window';
 
 /**
  * Electron entry: one instance, one server (the same composition as `npm run
- * serve`), one hardened window.
+ * serve`), one hardened window, and the admin service over IPC. If the port is
+ * taken, the window still opens, says so, and offers a free port.
  */
 
-let server: RunningServer | undefined;
 const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererIndex = join(here, '../renderer/index.html');
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+
+let server: RunningServer | undefined;
+let problem: string | null = null;
+let suggestedPort: number | null = null;
+let attemptedPort: number | null = null;
 
 /** better-sqlite3 built for Electron's ABI by scripts/prepare-electron.mjs (node_modules keeps the Node build). */
 function electronSqliteBinding(): string | undefined {
@@ -23,31 +37,98 @@ function electronSqliteBinding(): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    show: false,
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, BIND_HOST, () => probe.close(() => resolve(true)));
+  });
+}
+
+async function findFreePort(from: number): Promise<number | null> {
+  for (let port = from; port < from + 50 && port <= 65535; port++) if (await portIsFree(port)) return port;
+  return null;
+}
+
+async function start(dataDir: string, port?: number): Promise<void> {
+  attemptedPort = port ?? null;
+  try {
+    server = await startServer({ dataDir, port, rememberPort: port !== undefined, nativeBinding: electronSqliteBinding() });
+    problem = null;
+    suggestedPort = null;
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    server = undefined;
+    problem = error.message;
+    suggestedPort = /already in use/.test(error.message) ? await findFreePort((port ?? DEFAULT_PORT) + 1) : null;
+  }
+}
+
+function serverState(dataDir: string): ServerState {
+  const databaseFile = join(dataDir, DATABASE_FILE_NAME);
+  if (!server) {
+    return {
+      state: 'stopped',
+      issuer: null,
+      mcpUrl: null,
+      port: attemptedPort,
+      dataDir,
+      databaseFile,
+      startedAt: null,
+      uptimeSeconds: null,
+      version: SERVER_VERSION,
+      problem,
+      suggestedPort,
+    };
+  }
+  return {
+    state: 'running',
+    issuer: server.issuer,
+    mcpUrl: `http://localhost:${server.port}${MCP_PATH}`,
+    port: server.port,
+    dataDir,
+    databaseFile,
+    startedAt: server.startedAt,
+    uptimeSeconds: Math.round((Date.now() - server.startedAt) / 1000),
+    version: SERVER_VERSION,
+    problem: null,
+    suggestedPort: null,
+  };
+}
+
+async function main(): Promise<void> {
+  const dataDir = app.getPath('userData');
+  ensureDataDir(dataDir);
+  await start(dataDir);
+  // The admin service has its own connection: it works (and shows the problem) even when the server could not start.
+  const db = openDatabase(join(dataDir, DATABASE_FILE_NAME), { nativeBinding: electronSqliteBinding() });
+  const service = createAdminService({
+    db,
+    transport: 'ipc',
+    serverState: () => serverState(dataDir),
+    restartServer: async (port) => {
+      await server?.close();
+      server = undefined;
+      await start(dataDir, port);
     },
+    onError: (error, operation) => console.error(`admin operation ${operation} failed:`, error),
   });
-  window.once('ready-to-show', () => window.show());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
+  registerAdminIpc(ipcMain, service, { devServerUrl, indexFile: rendererIndex });
+  createMainWindow(
+    { BrowserWindow, shell },
+    {
+      preloadPath: join(here, '../preload/index.cjs'),
+      rendererUrl: devServerUrl ?? pathToFileURL(rendererIndex).href,
+    },
+  );
+  app.on('before-quit', () => {
+    void server?.close();
+    db.close();
   });
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void window.loadFile(join(here, '../renderer/index.html'));
-  return window;
 }
 
 if (!app.requestSingleInstanceLock()) {
+  // A second launch only focuses the first: one server, one database writer.
   app.quit();
 } else {
   app.on('second-instance', () => {
@@ -57,12 +138,9 @@ if (!app.requestSingleInstanceLock()) {
       window.focus();
     }
   });
-  app.whenReady().then(async () => {
-    server = await startServer({ dataDir: app.getPath('userData'), port: DEFAULT_PORT, nativeBinding: electronSqliteBinding() });
-    createWindow();
-  });
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => {
-    void server?.close();
+  app.whenReady().then(main).catch((error: unknown) => {
+    dialog.showErrorBox('MCP Auth Desk could not start', error instanceof Error ? error.message : String(error));
+    app.quit();
   });
 }

@@ -21,6 +21,7 @@ const redirectUris = z.array(z.string().trim()).max(20, 'at most 20 redirect URI
 
 export const inputSchemas = {
   getServerStatus: z.strictObject({}),
+  restartServer: z.strictObject({ port: z.number().int().min(1024, 'use a port from 1024 to 65535').max(65535) }),
   listClients: z.strictObject({
     search: z.string().trim().max(200).optional(),
     registrationType: z.enum(['all', 'dynamic', 'manual', 'metadata_document']).optional(),
@@ -61,6 +62,7 @@ export type ParsedInput<Op extends OperationName> = z.output<(typeof inputSchema
 
 export interface Outputs {
   getServerStatus: ServerStatus;
+  restartServer: ServerStatus;
   listClients: ClientPage;
   getClient: ClientDetail;
   createClient: ClientCredentials;

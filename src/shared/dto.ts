@@ -84,8 +84,10 @@ export interface ServerStatus {
   version: string;
   /** Why the server is not running (for example the port is taken). */
   problem: string | null;
-  /** Where the admin UI is running: the desktop window or a browser. */
-  transport: 'ipc' | 'http';
+  /** A free port to offer when the configured one is taken (desktop app only). */
+  suggestedPort: number | null;
+  /** Who is asking: the desktop window (ipc), a browser (http) or the CLI. */
+  transport: 'ipc' | 'http' | 'cli';
   counts: { clients: number; users: number; consents: number };
   scopes: string[];
 }

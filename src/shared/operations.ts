@@ -7,6 +7,7 @@ import type { Input, Output } from './contract';
  */
 export const OPERATION_NAMES = [
   'getServerStatus',
+  'restartServer',
   'listClients',
   'getClient',
   'createClient',

@@ -27,6 +27,8 @@ export interface AdminServiceDeps {
   now?: () => number;
   serverState: () => ServerState;
   transport: ServerStatus['transport'];
+  /** Desktop app only: restart the server on another port (and remember it). */
+  restartServer?: (port: number) => Promise<void>;
   /** Unexpected errors (logged; the caller gets a generic message). */
   onError?: (error: unknown, operation: OperationName) => void;
 }
@@ -49,13 +51,22 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
   const consents = new ConsentAdmin(deps.db, now);
   const users = new UserAdmin(deps.db, now);
 
+  const status = (): ServerStatus => ({
+    ...deps.serverState(),
+    transport: deps.transport,
+    scopes: [...RESOURCE_SCOPES],
+    counts: { clients: clients.counts().clients, users: users.count(), consents: consents.count() },
+  });
+
   const handlers: Handlers = {
-    getServerStatus: () => ({
-      ...deps.serverState(),
-      transport: deps.transport,
-      scopes: [...RESOURCE_SCOPES],
-      counts: { clients: clients.counts().clients, users: users.count(), consents: consents.count() },
-    }),
+    getServerStatus: status,
+    restartServer: async (input) => {
+      if (!deps.restartServer) {
+        throw new AdminFailure('unavailable', 'the port is chosen when the server starts: restart `npm run serve` with --port <number>');
+      }
+      await deps.restartServer(input.port);
+      return status();
+    },
     listClients: (input) => clients.list(input),
     getClient: (input) => clients.get(input.clientId),
     createClient: (input) => clients.create(input),

@@ -14,7 +14,7 @@ import { createAdminService } from '../admin/service';
 import { purgeExpired } from '../store/purge';
 import { SettingsStore } from '../store/settings';
 import { UserStore } from '../store/users';
-import { BIND_HOST, MCP_PATH, PURGE_INTERVAL_MS, SERVER_VERSION } from './defaults';
+import { BIND_HOST, DEFAULT_PORT, MCP_PATH, PURGE_INTERVAL_MS, SERVER_VERSION } from './defaults';
 import { allowedHosts } from './http/guards';
 import { createRouter } from './http/router';
 import { CsrfTokens } from './interaction/csrf';
@@ -26,8 +26,10 @@ import { McpResource } from './oauth/resources';
 
 export interface ServerConfig {
   dataDir: string;
-  /** 0 picks a free port (tests). */
-  port: number;
+  /** 0 picks a free port (tests). Unset: the port saved by an earlier `rememberPort`, else DEFAULT_PORT. */
+  port?: number;
+  /** Save `port` as this installation's port once listening (the desktop app's "use another port"). */
+  rememberPort?: boolean;
   /** Clock for our own records (expiry, last used); the engine keeps its own. */
   now?: () => number;
   /** better-sqlite3 build for another ABI (the Electron main process). */
@@ -126,7 +128,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         res.end();
       }
     });
-    const port = await listen(http, config.port);
+    const savedPort = Number(settings.get('port'));
+    const port = await listen(http, config.port ?? (Number.isInteger(savedPort) && savedPort > 0 ? savedPort : DEFAULT_PORT));
+    if (config.rememberPort && config.port) settings.set('port', String(port));
     const issuer = `http://${BIND_HOST}:${port}`;
     const resource = new McpResource(port);
     const store = new EngineStore(db, now);
@@ -169,6 +173,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           uptimeSeconds: Math.round((now() - startedAt) / 1000),
           version: SERVER_VERSION,
           problem: null,
+          suggestedPort: null,
         }),
         onError: (error) => onError(error),
       });

@@ -15,7 +15,8 @@ const USAGE = `Usage: npm run serve -- [options]
 Runs the MCP Auth Desk authorization server and MCP endpoint on 127.0.0.1.
 
 Options:
-  --port <number>      Port to listen on (default ${DEFAULT_PORT}, or $${PORT_ENV})
+  --port <number>      Port to listen on (default ${DEFAULT_PORT}, or $${PORT_ENV}, or
+                       the port last chosen in the desktop app)
   --data-dir <path>    Folder for the database and key files (default: your
                        user's app-data folder, or $${DATA_DIR_ENV})
   --regenerate-keys    Replace the signing and cookie keys (signs browsers out;
@@ -23,8 +24,8 @@ Options:
   -h, --help           Show this help
 `;
 
-export function parsePort(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_PORT;
+export function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
   const port = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw new StartupError(`Invalid port "${value}": give a whole number from 1 to 65535.`);
