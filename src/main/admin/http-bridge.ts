@@ -73,14 +73,18 @@ export function createAdminBridge(deps: AdminBridgeDeps) {
     sendFile(res, file);
   }
 
-  function authorized(req: IncomingMessage, host: string): string | undefined {
+  /** Why the call may not run (with its HTTP status), or undefined. */
+  function refusal(req: IncomingMessage, host: string): { status: number; message: string } | undefined {
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${host}`) return 'admin calls must come from the admin page itself';
     const site = req.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'admin calls must come from the admin page itself';
+    if ((origin !== undefined && origin !== `http://${host}`) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
+      return { status: 403, message: 'admin calls must come from the admin page itself' };
+    }
     const header = req.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
-    if (!token || !constantTimeEqual(token, deps.token)) return 'a valid admin token is required (open the admin link printed at start)';
+    if (!token || !constantTimeEqual(token, deps.token)) {
+      return { status: 401, message: 'a valid admin token is required (open the admin link printed at start)' };
+    }
     return undefined;
   }
 
@@ -90,9 +94,9 @@ export function createAdminBridge(deps: AdminBridgeDeps) {
       sendJson(res, 405, { ok: false, error: { code: 'invalid_input', message: 'use POST' } }, { Allow: 'POST' });
       return;
     }
-    const refusal = authorized(req, host);
-    if (refusal) {
-      sendJson(res, 401, { ok: false, error: { code: 'forbidden', message: refusal } }, { 'Cache-Control': 'no-store' });
+    const refused = refusal(req, host);
+    if (refused) {
+      sendJson(res, refused.status, { ok: false, error: { code: 'forbidden', message: refused.message } }, { 'Cache-Control': 'no-store' });
       return;
     }
     if (!isOperationName(name)) {
