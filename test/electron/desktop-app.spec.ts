@@ -28,7 +28,8 @@ test('opens, lists clients and keeps the window hardened', async () => {
     await expect(window.getByRole('heading', { level: 1, name: 'Clients' })).toBeVisible();
     const preferences = await app.evaluate(({ BrowserWindow }) => {
       const [w] = BrowserWindow.getAllWindows();
-      return w!.webContents.getLastWebPreferences();
+      // getLastWebPreferences() is in Electron's API but missing from some of its type definitions.
+      return (w!.webContents as unknown as { getLastWebPreferences(): Record<string, unknown> }).getLastWebPreferences();
     });
     expect(preferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
