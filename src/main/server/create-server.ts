@@ -42,6 +42,8 @@ export interface ServerConfig {
   onError?: (error: unknown) => void;
   /** Bench-only: serve /mcp without authentication. */
   mcpAuthenticationDisabled?: boolean;
+  /** Bench-only: the engine on its in-memory development adapter (the engine's own baseline). */
+  inMemoryEngineForBenchmark?: boolean;
   /**
    * Browser mode: serve the admin UI from this folder (the built renderer) at
    * /admin, with the admin API behind the admin token. Off unless set; the
@@ -134,7 +136,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const issuer = `http://${BIND_HOST}:${port}`;
     const resource = new McpResource(port);
     const store = new EngineStore(db, now);
-    const provider = createAuthorizationServer({ engine, issuer, port, resource, store, users, keys });
+    const provider = createAuthorizationServer({
+      engine,
+      issuer,
+      port,
+      resource,
+      store,
+      users,
+      keys,
+      inMemoryEngineForBenchmark: config.inMemoryEngineForBenchmark,
+    });
     const handleMcp = createMcpEndpoint({
       tokens: new AccessTokenLookup(db),
       users,

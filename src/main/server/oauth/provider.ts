@@ -30,6 +30,12 @@ export interface AuthorizationServerDeps {
   store: EngineStore;
   users: UserStore;
   keys: KeyMaterial;
+  /**
+   * Bench-only: keep the engine's records in its in-memory development adapter
+   * instead of SQLite, to measure the engine's own baseline with the same
+   * configuration. Never used by the app.
+   */
+  inMemoryEngineForBenchmark?: boolean;
 }
 
 /** The engine's route paths. The MCP 2025-03-26 fallback paths (/authorize, /token, /register) are the real ones. */
@@ -75,7 +81,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
   policy.get('consent')!.checks.remove('native_client_prompt');
 
   const configuration: Configuration = {
-    adapter: createAdapterClass(store) as unknown as Configuration['adapter'],
+    ...(deps.inMemoryEngineForBenchmark ? {} : { adapter: createAdapterClass(store) as unknown as Configuration['adapter'] }),
     jwks: deps.keys.signingKeys as Configuration['jwks'],
     cookies: {
       keys: deps.keys.cookieKeys,
