@@ -6,6 +6,7 @@ import { EngineStore } from '../store/engine-store';
 import { hashClientSecret, isHashedClientSecret, randomId } from '../store/hashing';
 import { redirectUriProblem } from '../server/oauth/redirect-uris';
 import { RESOURCE_SCOPES } from '../server/oauth/scopes';
+import type { AuditTrail } from './audit';
 import { AdminFailure, notFound } from './failure';
 
 /** Token kinds a client "holds" while they are live. */
@@ -107,11 +108,13 @@ export class ClientAdmin {
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
   readonly #store: EngineStore;
+  readonly #audit: AuditTrail;
 
-  constructor(db: SqliteDatabase, now: () => number) {
+  constructor(db: SqliteDatabase, now: () => number, audit: AuditTrail) {
     this.#db = db;
     this.#now = now;
     this.#store = new EngineStore(db, now);
+    this.#audit = audit;
   }
 
   #select(where: string): string {
@@ -191,6 +194,13 @@ export class ClientAdmin {
     this.#db.transaction(() => {
       this.#store.upsert('Client', clientId, metadata, undefined, 'manual');
       this.#db.prepare('UPDATE clients SET allowed_scopes = ? WHERE client_id = ?').run(allowedScopes, clientId);
+      this.#audit.record({
+        type: 'client.registered',
+        outcome: 'success',
+        clientId,
+        summary: `Pre-registered “${input.name}” (${machine ? 'client credentials' : input.isPublic ? 'authorization code, public' : 'authorization code'})`,
+        data: { method: 'manual', redirectUris, grantTypes: metadata.grant_types, tokenEndpointAuthMethod: metadata.token_endpoint_auth_method },
+      });
     })();
     return { client: this.get(clientId), clientSecret: secret };
   }
@@ -217,9 +227,19 @@ export class ClientAdmin {
     }
     if (input.name !== undefined) metadata.client_name = input.name;
     const allowedScopes = input.allowedScopes === undefined ? row.allowed_scopes : checkScopes(input.allowedScopes);
-    this.#db
-      .prepare('UPDATE clients SET metadata = ?, client_name = ?, allowed_scopes = ?, updated_at = ? WHERE client_id = ?')
-      .run(JSON.stringify(metadata), (metadata.client_name as string | undefined) ?? null, allowedScopes, this.#now(), input.clientId);
+    this.#db.transaction(() => {
+      this.#db
+        .prepare('UPDATE clients SET metadata = ?, client_name = ?, allowed_scopes = ?, updated_at = ? WHERE client_id = ?')
+        .run(JSON.stringify(metadata), (metadata.client_name as string | undefined) ?? null, allowedScopes, this.#now(), input.clientId);
+      const changed = ['name', 'redirectUris', 'allowedScopes'].filter((key) => input[key as keyof typeof input] !== undefined);
+      this.#audit.record({
+        type: 'client.updated',
+        outcome: 'success',
+        clientId: input.clientId,
+        summary: `Edited by ${this.#audit.actor}: ${changed.join(', ') || 'nothing'}`,
+        data: { changed, redirectUris: metadata.redirect_uris, allowedScopes },
+      });
+    })();
     return this.get(input.clientId);
   }
 
@@ -231,22 +251,40 @@ export class ClientAdmin {
     }
     const secret = newSecret();
     metadata.client_secret = hashClientSecret(secret);
-    this.#db
-      .prepare('UPDATE clients SET metadata = ?, updated_at = ? WHERE client_id = ?')
-      .run(JSON.stringify(metadata), this.#now(), clientId);
+    this.#db.transaction(() => {
+      this.#db.prepare('UPDATE clients SET metadata = ?, updated_at = ? WHERE client_id = ?').run(JSON.stringify(metadata), this.#now(), clientId);
+      this.#audit.record({ type: 'client.secret_rotated', outcome: 'success', clientId, summary: `Secret rotated by ${this.#audit.actor}; the old one no longer works` });
+    })();
     return { client: this.get(clientId), clientSecret: secret };
   }
 
   setDisabled(clientId: string, disabled: boolean): ClientDetail {
     this.#row(clientId);
-    this.#db.prepare('UPDATE clients SET disabled = ?, updated_at = ? WHERE client_id = ?').run(disabled ? 1 : 0, this.#now(), clientId);
+    this.#db.transaction(() => {
+      this.#db.prepare('UPDATE clients SET disabled = ?, updated_at = ? WHERE client_id = ?').run(disabled ? 1 : 0, this.#now(), clientId);
+      this.#audit.record({
+        type: disabled ? 'client.disabled' : 'client.enabled',
+        outcome: 'success',
+        clientId,
+        summary: disabled ? `Disabled by ${this.#audit.actor}: no authorization, no tokens` : `Enabled by ${this.#audit.actor}`,
+      });
+    })();
     return this.get(clientId);
   }
 
   /** Revokes every grant and token of the client, then deletes it, in one transaction. */
   delete(clientId: string): { deleted: true; revokedConsents: number; revokedTokens: number } {
     const row = this.#row(clientId);
-    this.#store.destroy('Client', clientId);
+    this.#db.transaction(() => {
+      this.#store.destroy('Client', clientId);
+      this.#audit.record({
+        type: 'client.deleted',
+        outcome: 'success',
+        clientId,
+        summary: `“${row.client_name ?? clientId}” deleted by ${this.#audit.actor}; ${row.consent_count} consent(s) and ${row.active_tokens} token(s) revoked`,
+        data: { name: row.client_name, revokedConsents: row.consent_count, revokedTokens: row.active_tokens },
+      });
+    })();
     return { deleted: true, revokedConsents: row.consent_count, revokedTokens: row.active_tokens };
   }
 

@@ -1,5 +1,6 @@
 import type { Consent } from '../../shared/dto';
 import type { SqliteDatabase } from '../store/database';
+import type { AuditTrail } from './audit';
 import { AdminFailure, notFound } from './failure';
 
 interface ConsentRow {
@@ -50,10 +51,12 @@ function toConsent(row: ConsentRow): Consent {
 export class ConsentAdmin {
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
+  readonly #audit: AuditTrail;
 
-  constructor(db: SqliteDatabase, now: () => number) {
+  constructor(db: SqliteDatabase, now: () => number, audit: AuditTrail) {
     this.#db = db;
     this.#now = now;
+    this.#audit = audit;
   }
 
   list(filter: { clientId?: string; username?: string }): Consent[] {
@@ -81,6 +84,14 @@ export class ConsentAdmin {
       const tokens = this.#countTokens('g.client_id = ? AND g.account_id = ?', clientId, user.id);
       const deleted = this.#db.prepare('DELETE FROM grants WHERE client_id = ? AND account_id = ?').run(clientId, user.id).changes;
       if (deleted === 0) throw new AdminFailure('not_found', `${username} has no consent for client ${clientId}`);
+      this.#audit.record({
+        type: 'consent.revoked',
+        outcome: 'success',
+        clientId,
+        accountId: user.id,
+        summary: `Consent of ${username} revoked by ${this.#audit.actor}; ${tokens} token(s) stopped working`,
+        data: { username, revokedTokens: tokens },
+      });
       return { revokedTokens: tokens };
     }).immediate();
   }
@@ -91,6 +102,13 @@ export class ConsentAdmin {
     return this.#db.transaction(() => {
       const tokens = this.#countTokens('g.client_id = ?', clientId);
       const revokedConsents = this.#db.prepare('DELETE FROM grants WHERE client_id = ?').run(clientId).changes;
+      this.#audit.record({
+        type: 'consent.revoked',
+        outcome: 'success',
+        clientId,
+        summary: `All ${revokedConsents} consent(s) revoked by ${this.#audit.actor}; ${tokens} token(s) stopped working`,
+        data: { revokedConsents, revokedTokens: tokens, all: true },
+      });
       return { revokedConsents, revokedTokens: tokens };
     }).immediate();
   }

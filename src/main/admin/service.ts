@@ -5,6 +5,8 @@ import type { SqliteDatabase } from '../store/database';
 import { RESOURCE_SCOPES } from '../server/oauth/scopes';
 import { ClientAdmin } from './clients';
 import { ConsentAdmin } from './consents';
+import type { EventLog } from '../store/events';
+import { AuditTrail } from './audit';
 import { AdminFailure } from './failure';
 import { UserAdmin } from './users';
 
@@ -31,7 +33,15 @@ export interface AdminServiceDeps {
   restartServer?: (port: number) => Promise<void>;
   /** Unexpected errors (logged; the caller gets a generic message). */
   onError?: (error: unknown, operation: OperationName) => void;
+  /** The activity log; admin changes are recorded in it, in the same transaction. */
+  events?: EventLog;
 }
+
+const ACTORS: Record<ServerStatus['transport'], string> = {
+  ipc: 'admin (desktop app)',
+  http: 'admin (browser)',
+  cli: 'admin (CLI)',
+};
 
 type Handlers = { [Op in OperationName]: (input: ParsedInput<Op>) => Output<Op> | Promise<Output<Op>> };
 
@@ -47,9 +57,10 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
 
 export function createAdminService(deps: AdminServiceDeps): AdminService {
   const now = deps.now ?? Date.now;
-  const clients = new ClientAdmin(deps.db, now);
-  const consents = new ConsentAdmin(deps.db, now);
-  const users = new UserAdmin(deps.db, now);
+  const audit = new AuditTrail(deps.events, ACTORS[deps.transport]);
+  const clients = new ClientAdmin(deps.db, now, audit);
+  const consents = new ConsentAdmin(deps.db, now, audit);
+  const users = new UserAdmin(deps.db, now, audit);
 
   const status = (): ServerStatus => ({
     ...deps.serverState(),
@@ -91,8 +102,11 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     }
     try {
       const handler = handlers[name] as (input: unknown) => Output<Op> | Promise<Output<Op>>;
-      return { ok: true, value: await handler(parsed.data) };
+      const value = await handler(parsed.data);
+      audit.publish();
+      return { ok: true, value };
     } catch (error) {
+      audit.discard();
       if (error instanceof AdminFailure) return { ok: false, error: error.toError() };
       if ((error as { code?: string }).code === 'SQLITE_BUSY') {
         return { ok: false, error: { code: 'unavailable', message: 'the database is busy; try again' } };

@@ -1,7 +1,9 @@
 import type { User } from '../../shared/dto';
 import type { ParsedInput } from '../../shared/contract';
 import type { SqliteDatabase } from '../store/database';
+import { hashPassword } from '../store/hashing';
 import { UserStore } from '../store/users';
+import type { AuditTrail } from './audit';
 import { AdminFailure, notFound } from './failure';
 
 /** Local accounts: who can sign in on the authorization pages. */
@@ -9,11 +11,13 @@ export class UserAdmin {
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
   readonly #users: UserStore;
+  readonly #audit: AuditTrail;
 
-  constructor(db: SqliteDatabase, now: () => number) {
+  constructor(db: SqliteDatabase, now: () => number, audit: AuditTrail) {
     this.#db = db;
     this.#now = now;
     this.#users = new UserStore(db, now);
+    this.#audit = audit;
   }
 
   #consentCounts(): Map<string, number> {
@@ -38,12 +42,18 @@ export class UserAdmin {
     if (this.#users.findByUsername(input.username)) {
       throw new AdminFailure('conflict', `a user named ${input.username} already exists`, { username: 'already taken' });
     }
-    const user = await this.#users.create({
-      username: input.username,
-      displayName: input.displayName || input.username,
-      password: input.password,
-    });
-    return { ...user, consentCount: 0 };
+    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    return this.#db.transaction(() => {
+      const user = this.#users.insert({ username: input.username, displayName: input.displayName || input.username, passwordHash });
+      this.#audit.record({
+        type: 'user.added',
+        outcome: 'success',
+        accountId: user.id,
+        summary: `User ${user.username} added${passwordHash ? '' : ' (no password)'}`,
+        data: { username: user.username },
+      });
+      return { ...user, consentCount: 0 };
+    })();
   }
 
   /** A disabled user cannot sign in, and their tokens stop working at once (checked on every request). */
@@ -53,6 +63,13 @@ export class UserAdmin {
       this.#db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, user.id);
       // End their browser sign-in too, so a disabled user is asked to sign in (and refused).
       if (disabled) this.#db.prepare('DELETE FROM sessions WHERE account_id = ?').run(user.id);
+      this.#audit.record({
+        type: disabled ? 'user.disabled' : 'user.enabled',
+        outcome: 'success',
+        accountId: user.id,
+        summary: `User ${username} ${disabled ? 'disabled: sign-in refused, tokens stop working' : 'enabled'}`,
+        data: { username },
+      });
     })();
     return this.get(username);
   }
@@ -63,6 +80,13 @@ export class UserAdmin {
     this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM sessions WHERE account_id = ?').run(user.id);
       this.#db.prepare('DELETE FROM users WHERE id = ?').run(user.id);
+      this.#audit.record({
+        type: 'user.deleted',
+        outcome: 'success',
+        accountId: user.id,
+        summary: `User ${username} deleted; ${user.consentCount} consent(s) revoked`,
+        data: { username, revokedConsents: user.consentCount },
+      });
     })();
     return { deleted: true, revokedConsents: user.consentCount };
   }

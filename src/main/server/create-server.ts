@@ -7,6 +7,7 @@ import { AccessTokenLookup } from '../store/access-tokens';
 import { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from '../store/database';
 import { ensureDataDir } from '../store/data-dir';
 import { EngineStore } from '../store/engine-store';
+import { EventLog } from '../store/events';
 import { StartupError } from '../store/errors';
 import { loadAdminToken, loadKeyFiles } from '../store/key-files';
 import { ADMIN_PATH, createAdminBridge } from '../admin/http-bridge';
@@ -63,6 +64,7 @@ export interface RunningServer {
   readonly db: SqliteDatabase;
   readonly store: EngineStore;
   readonly users: UserStore;
+  readonly events: EventLog;
   readonly provider: Provider;
   /** Browser mode only: the admin UI link, with the admin token in its fragment. */
   readonly adminUrl: string | undefined;
@@ -136,7 +138,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const issuer = `http://${BIND_HOST}:${port}`;
     const resource = new McpResource(port);
     const store = new EngineStore(db, now);
+    const events = new EventLog(db, now);
     const provider = createAuthorizationServer({
+      events,
       engine,
       issuer,
       port,
@@ -148,6 +152,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     });
     const handleMcp = createMcpEndpoint({
       tokens: new AccessTokenLookup(db),
+      events,
       users,
       resource,
       now,
@@ -155,6 +160,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     });
     const handleInteraction = createInteractionHandler({
       provider,
+      events,
       store,
       users,
       resource,
@@ -172,6 +178,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       const service = createAdminService({
         db,
         now,
+        events,
         transport: 'http',
         serverState: () => ({
           state: 'running',
@@ -205,6 +212,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
     const purgeNow = () => {
       try {
+        events.flush();
+        events.trim();
         purgeExpired(db, now());
       } catch (error) {
         onError(error);
@@ -227,6 +236,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       db,
       store,
       users,
+      events,
       provider,
       purgeNow,
       close() {
@@ -234,6 +244,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           clearInterval(purgeTimer);
           closingHttp = true;
           await closeHttp(http);
+          events.flush();
           db.close();
         })();
         return closing;

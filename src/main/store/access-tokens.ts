@@ -19,6 +19,7 @@ export interface StoredAccessToken {
  */
 export class AccessTokenLookup {
   readonly #find;
+  readonly #owner;
 
   constructor(db: SqliteDatabase) {
     this.#find = db.prepare<[Buffer, number]>(`
@@ -29,6 +30,16 @@ export class AccessTokenLookup {
       WHERE t.id_hash = ? AND t.kind IN ('AccessToken', 'ClientCredentials') AND t.expires_at > ?
         AND (c.disabled IS NULL OR c.disabled = 0)
         AND (t.account_id IS NULL OR (u.id IS NOT NULL AND u.disabled = 0))`);
+    this.#owner = db.prepare<[Buffer]>('SELECT client_id, account_id, expires_at FROM tokens WHERE id_hash = ?');
+  }
+
+  /**
+   * Who a refused token belonged to, for the activity log (an expired token is
+   * still there until the purge; a revoked one is gone).
+   */
+  owner(token: string): { clientId: string | null; accountId: string | null; expiresAt: number | null } | undefined {
+    const row = this.#owner.get(sha256(token)) as { client_id: string | null; account_id: string | null; expires_at: number | null } | undefined;
+    return row ? { clientId: row.client_id, accountId: row.account_id, expiresAt: row.expires_at } : undefined;
   }
 
   find(token: string, now: number): StoredAccessToken | undefined {

@@ -87,6 +87,30 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
       );
     `,
   },
+  {
+    version: 2,
+    description: 'activity log; per-client token lifetime overrides for testing clients',
+    sql: `
+      CREATE TABLE events (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        at         INTEGER NOT NULL,
+        type       TEXT NOT NULL,
+        client_id  TEXT,
+        account_id TEXT,
+        outcome    TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'info')),
+        summary    TEXT NOT NULL,
+        error      TEXT,
+        reason     TEXT,
+        data       TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX events_client ON events (client_id, id);
+      CREATE INDEX events_account ON events (account_id, id);
+      CREATE INDEX events_type ON events (type, id);
+
+      ALTER TABLE clients ADD COLUMN access_token_ttl_seconds INTEGER;
+      ALTER TABLE clients ADD COLUMN refresh_token_ttl_seconds INTEGER;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -24,6 +24,8 @@ interface OverlayEntry {
 
 export class UnitOfWork {
   readonly operations: Operation[] = [];
+  /** Run after a successful commit (e.g. publishing the activity events the unit wrote). */
+  readonly afterCommit: (() => void)[] = [];
   readonly overlay = new Map<string, OverlayEntry>();
   readonly revokedGrants = new Set<string>();
 
@@ -55,17 +57,35 @@ export async function withUnitOfWork(
 ): Promise<CommitResult> {
   const unit = new UnitOfWork();
   await currentUnit.run(unit, work);
-  if (unit.operations.length === 0 || !shouldCommit()) return {};
+  if (!shouldCommit()) return {};
+  if (unit.operations.length === 0) {
+    for (const callback of unit.afterCommit) callback();
+    return {};
+  }
   try {
     store.db.transaction(() => {
       for (const operation of unit.operations) operation(store);
     }).immediate();
-    return {};
   } catch (error) {
     if (error instanceof AlreadyConsumedError) return { conflict: 'consumed' };
     if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { conflict: 'grant_revoked' };
     throw error;
   }
+  for (const callback of unit.afterCommit) callback();
+  return {};
+}
+
+/**
+ * Adds a write to the unit of work of the engine request in progress, so it
+ * commits (or not) together with what the request changed. Returns false when
+ * no engine request is in progress.
+ */
+export function queueInCurrentUnit(operation: Operation, afterCommit?: () => void): boolean {
+  const unit = currentUnit.getStore();
+  if (!unit) return false;
+  unit.operations.push(operation);
+  if (afterCommit) unit.afterCommit.push(afterCommit);
+  return true;
 }
 
 function record(unit: UnitOfWork | undefined, store: EngineStore, operation: Operation): void {

@@ -60,10 +60,15 @@ export class UserStore {
 
   async create(input: { username: string; displayName?: string; password?: string }): Promise<User> {
     const passwordHash = input.password ? await hashPassword(input.password) : null;
+    return this.insert({ username: input.username, displayName: input.displayName, passwordHash });
+  }
+
+  /** The synchronous half of `create`, for use inside a transaction (hash the password first). */
+  insert(input: { username: string; displayName?: string; passwordHash: string | null }): User {
     const id = randomId();
     this.#db
       .prepare('INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(id, input.username, input.displayName || input.username, passwordHash, this.#now());
+      .run(id, input.username, input.displayName || input.username, input.passwordHash, this.#now());
     return this.findById(id)!;
   }
 

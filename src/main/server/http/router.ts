@@ -5,7 +5,7 @@ import { PAGES_CSS, sendPage } from '../interaction/html';
 import { errorPage } from '../interaction/pages';
 import { landingPage } from './landing';
 import { ROUTES } from '../oauth/provider';
-import { normalizeAuthorizationQuery, normalizeTokenForm } from '../oauth/request-normalizer';
+import { normalizeAuthorizationQuery, normalizeTokenForm, rememberOriginalParams } from '../oauth/request-normalizer';
 import type { McpResource } from '../oauth/resources';
 import { PRM_PATH, PRM_ROOT_PATH, sendProtectedResourceMetadata } from '../mcp/resource-metadata';
 import { HttpError, mediaType, readBody, replayRequest, sendJson, sendText } from './body';
@@ -96,7 +96,9 @@ export function createRouter(deps: RouterDeps) {
     let request = req;
     if (req.method === 'GET' && path === ROUTES.authorization) {
       const queryStart = req.url!.indexOf('?');
-      const normalized = normalizeAuthorizationQuery(queryStart === -1 ? '' : req.url!.slice(queryStart + 1), deps.resource);
+      const query = queryStart === -1 ? '' : req.url!.slice(queryStart + 1);
+      rememberOriginalParams(req, query);
+      const normalized = normalizeAuthorizationQuery(query, deps.resource);
       if (normalized !== undefined) req.url = `${path}?${normalized}`;
     } else if (req.method === 'POST' && path === ROUTES.token && mediaType(req) === 'application/x-www-form-urlencoded') {
       const body = await readBody(req);

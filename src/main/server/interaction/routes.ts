@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Provider } from 'oidc-provider';
 import type { EngineStore } from '../../store/engine-store';
+import type { EventLog } from '../../store/events';
+import { withUnitOfWork } from '../../store/oidc-adapter';
 import type { UserStore } from '../../store/users';
 import { readBody } from '../http/body';
 import type { McpResource } from '../oauth/resources';
@@ -17,6 +19,7 @@ import { consentPage, errorPage, signInPage } from './pages';
 
 export interface InteractionDeps {
   provider: Provider;
+  events: EventLog;
   store: EngineStore;
   users: UserStore;
   resource: McpResource;
@@ -29,6 +32,14 @@ type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 const ROUTE = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|consent))?$/;
 
 class Forbidden extends Error {}
+
+/** 303 after a form POST (never 307: the browser must not repeat the POST; RFC 9700 §4.12). */
+function redirectAfterPost(res: ServerResponse, location: string): void {
+  res.statusCode = 303;
+  res.setHeader('Location', location);
+  res.setHeader('Content-Length', '0');
+  res.end();
+}
 
 function sendForbidden(res: ServerResponse, message: string): void {
   sendPage(res, 403, 'Request refused', errorPage('Request refused', message));
@@ -62,7 +73,7 @@ function checkSameOrigin(req: IncomingMessage, host: string): void {
 }
 
 export function createInteractionHandler(deps: InteractionDeps) {
-  const { provider, store, users, resource, csrf } = deps;
+  const { provider, store, users, resource, csrf, events } = deps;
 
   async function clientInfo(clientId: string) {
     const client = await provider.Client.find(clientId);
@@ -131,11 +142,37 @@ export function createInteractionHandler(deps: InteractionDeps) {
     for (const alias of resource.aliases) grant.addResourceScope(alias, scopes);
     const missing = (details.prompt.details as { missingOIDCScope?: string[] }).missingOIDCScope;
     if (missing?.length) grant.addOIDCScope(missing.join(' '));
-    const grantId = await grant.save();
-    await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    const consent = grant;
+    // The consent, its activity event and the interaction result commit together, before the redirect.
+    let returnTo = '';
+    await withUnitOfWork(
+      store,
+      async () => {
+        const grantId = await consent.save();
+        events.record({
+          type: 'consent.granted',
+          outcome: 'success',
+          clientId,
+          accountId,
+          summary: `Consent given for ${scopes}`,
+          data: { scopes: scopes.split(' '), redirectUri: requestView(details).redirectUri },
+        });
+        returnTo = await provider.interactionResult(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+      },
+      () => true,
+    );
+    redirectAfterPost(res, returnTo);
   }
 
-  async function deny(req: IncomingMessage, res: ServerResponse, description: string) {
+  async function deny(req: IncomingMessage, res: ServerResponse, details: Details, description: string) {
+    events.record({
+      type: 'consent.denied',
+      outcome: 'failure',
+      clientId: requestView(details).clientId,
+      accountId: details.session?.accountId ?? null,
+      summary: description === 'the user denied access' ? 'The user denied access' : 'The user cancelled the sign-in',
+      error: 'access_denied',
+    });
     await provider.interactionFinished(
       req,
       res,
@@ -181,15 +218,30 @@ export function createInteractionHandler(deps: InteractionDeps) {
         if (details.prompt.name !== 'login') throw new Forbidden('This sign-in step is already done.');
         if (!csrf.verify(form.get('csrf'), uid, 'login', '')) throw new Forbidden('The form token is missing or wrong.');
         if (form.get('action') === 'cancel') {
-          await deny(req, res, 'the user cancelled the sign-in');
+          await deny(req, res, details, 'the user cancelled the sign-in');
           return true;
         }
         const username = (form.get('username') ?? '').trim();
         const user = await users.authenticate(username, form.get('password') ?? '');
         if (!user) {
+          events.record({
+            type: 'signin.failed',
+            outcome: 'failure',
+            clientId: requestView(details).clientId,
+            summary: `Sign-in failed for “${username.slice(0, 64)}”`,
+            reason: 'wrong username or password, or the account is disabled',
+            data: { username: username.slice(0, 64) },
+          });
           await showSignIn(res, details, 401, { error: 'Wrong username or password, or the account is disabled.', username });
           return true;
         }
+        events.record({
+          type: 'signin.succeeded',
+          outcome: 'success',
+          clientId: requestView(details).clientId,
+          accountId: user.id,
+          summary: `Signed in as ${user.username}`,
+        });
         await provider.interactionFinished(req, res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
         return true;
       }
@@ -198,7 +250,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
         throw new Forbidden('The form token is missing or wrong.');
       }
       if (form.get('decision') === 'allow') await finishConsent(req, res, details);
-      else await deny(req, res, 'the user denied access');
+      else await deny(req, res, details, 'the user denied access');
       return true;
     } catch (error) {
       if (error instanceof Forbidden) {

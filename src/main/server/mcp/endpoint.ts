@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { AccessTokenLookup, StoredAccessToken } from '../../store/access-tokens';
+import type { EventLog } from '../../store/events';
+import { tokenFingerprint } from '../../store/hashing';
 import type { UserStore } from '../../store/users';
 import { HttpError, readBody, sendJson } from '../http/body';
 import type { McpResource } from '../oauth/resources';
@@ -14,6 +16,7 @@ const MAX_MCP_BODY_BYTES = 1024 * 1024;
 
 export interface McpEndpointDeps {
   tokens: AccessTokenLookup;
+  events: EventLog;
   users: UserStore;
   resource: McpResource;
   now: () => number;
@@ -28,6 +31,19 @@ interface Verified {
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** "tools/call whoami", "initialize"... for each JSON-RPC message of the body. */
+function methodsOf(body: unknown): string[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages
+    .map((message) => {
+      const m = message as { method?: unknown; params?: { name?: unknown } } | null;
+      if (typeof m?.method !== 'string') return '';
+      return m.method === 'tools/call' && typeof m.params?.name === 'string' ? `tools/call ${m.params.name}` : m.method;
+    })
+    .filter(Boolean)
+    .slice(0, 10);
+}
 
 function jsonRpcError(code: number, message: string) {
   return { jsonrpc: '2.0', error: { code, message }, id: null };
@@ -46,7 +62,19 @@ export function createMcpEndpoint(deps: McpEndpointDeps) {
     return `Bearer ${parts.join(', ')}`;
   }
 
-  function unauthorized(res: ServerResponse, host: string, description?: string): void {
+  function unauthorized(res: ServerResponse, host: string, description?: string, token?: string): void {
+    const owner = token ? tokens.owner(token) : undefined;
+    const expired = owner?.expiresAt !== null && owner?.expiresAt !== undefined && owner.expiresAt <= deps.now();
+    deps.events.record({
+      type: 'mcp.refused',
+      outcome: 'failure',
+      clientId: owner?.clientId ?? null,
+      accountId: owner?.accountId ?? null,
+      summary: `401 from /mcp: ${description ?? 'no access token'}`,
+      error: description ? 'invalid_token' : null,
+      reason: token ? (owner ? (expired ? 'the access token expired' : 'the token is not valid here') : 'no such token (never issued, revoked, or purged)') : 'no Authorization header',
+      data: { status: 401, token: token ? tokenFingerprint(token) : null },
+    });
     const header = description ? challenge(host, { code: 'invalid_token', description }) : challenge(host);
     sendJson(res, 401, jsonRpcError(-32001, description ? `Unauthorized: ${description}` : 'Unauthorized: an access token is required'), {
       'WWW-Authenticate': header,
@@ -67,12 +95,12 @@ export function createMcpEndpoint(deps: McpEndpointDeps) {
     const token = match[1]!;
     const stored = tokens.find(token, deps.now());
     if (!stored) {
-      unauthorized(res, host, 'the access token is invalid, expired or revoked');
+      unauthorized(res, host, 'the access token is invalid, expired or revoked', token);
       return undefined;
     }
     const audience = stored.audience.find((aud) => resource.resolve(aud) !== undefined);
     if (!audience) {
-      unauthorized(res, host, 'the access token was not issued for this resource');
+      unauthorized(res, host, 'the access token was not issued for this resource', token);
       return undefined;
     }
     return { token, stored, audience };
@@ -130,6 +158,16 @@ export function createMcpEndpoint(deps: McpEndpointDeps) {
       const required = missingScope(body, verified.stored.scopes);
       if (required) {
         const scope = [...new Set([...verified.stored.scopes, required])].join(' ');
+        deps.events.record({
+          type: 'mcp.refused',
+          outcome: 'failure',
+          clientId: verified.stored.clientId,
+          accountId: verified.stored.accountId,
+          summary: `403 from /mcp: the token lacks ${required}`,
+          error: 'insufficient_scope',
+          reason: `tools/call needs ${required}; the token has ${verified.stored.scopes.join(' ') || 'no scope'}`,
+          data: { status: 403, requiredScope: required, tokenScopes: verified.stored.scopes, methods: methodsOf(body) },
+        });
         sendJson(res, 403, jsonRpcError(-32003, `Forbidden: this tool needs the ${required} scope`), {
           'WWW-Authenticate': challenge(host, {
             code: 'insufficient_scope',
@@ -170,5 +208,16 @@ export function createMcpEndpoint(deps: McpEndpointDeps) {
     });
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
+    if (verified) {
+      const methods = methodsOf(body);
+      deps.events.record({
+        type: 'mcp.accepted',
+        outcome: res.statusCode < 400 ? 'success' : 'failure',
+        clientId: verified.stored.clientId,
+        accountId: verified.stored.accountId,
+        summary: `${methods.join(', ') || 'request'} → ${res.statusCode}`,
+        data: { status: res.statusCode, methods, token: tokenFingerprint(verified.token) },
+      });
+    }
   };
 }

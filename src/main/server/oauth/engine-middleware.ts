@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { EngineStore } from '../../store/engine-store';
 import { isHashedClientSecret } from '../../store/hashing';
+import type { EventLog } from '../../store/events';
 import { withUnitOfWork } from '../../store/oidc-adapter';
 import { approvedOrigins } from '../http/guards';
 import type { Engine } from './engine';
@@ -13,8 +14,11 @@ import { RESOURCE_SCOPES } from './scopes';
  * - shapes the discovery document for MCP clients;
  * - keeps stored secret hashes out of RFC 7592 responses.
  */
-export function installEngineMiddleware(provider: Provider, deps: { store: EngineStore; errors: Engine['errors'] }): void {
-  const { store } = deps;
+export function installEngineMiddleware(
+  provider: Provider,
+  deps: { store: EngineStore; errors: Engine['errors']; events: EventLog },
+): void {
+  const { store, events } = deps;
 
   provider.use(async (ctx, next) => {
     const oidcCtx = ctx as unknown as KoaContextWithOIDC;
@@ -24,8 +28,21 @@ export function installEngineMiddleware(provider: Provider, deps: { store: Engin
     // revoked meanwhile. Treat it as a replay: nothing of this request was written,
     // and the grant is revoked so that no token of the contested chain stays usable.
     const { AuthorizationCode, RotatedRefreshToken, RefreshToken } = oidcCtx.oidc.entities ?? {};
-    const grantId = (AuthorizationCode ?? RotatedRefreshToken ?? RefreshToken)?.grantId;
+    const source = AuthorizationCode ?? RotatedRefreshToken ?? RefreshToken;
+    const grantId = source?.grantId;
     if (grantId) store.revokeGrant(grantId);
+    const isRefresh = !AuthorizationCode;
+    events.record({
+      type: isRefresh ? 'token.refresh_reuse' : 'token.code_reuse',
+      outcome: 'failure',
+      clientId: oidcCtx.oidc.client?.clientId ?? null,
+      accountId: source?.accountId ?? null,
+      summary: isRefresh
+        ? 'The same refresh token was used by concurrent requests: the grant was revoked'
+        : 'The same authorization code was redeemed by concurrent requests: its grant was revoked',
+      error: 'invalid_grant',
+      reason: conflict === 'consumed' ? 'lost the race to consume a single-use credential' : 'the grant was revoked while the request ran',
+    });
     ctx.status = 400;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Configuration, KoaContextWithOIDC, Provider as ProviderType } from 'oidc-provider';
 import { hashClientSecret, isHashedClientSecret, constantTimeEqual, randomId } from '../../store/hashing';
 import type { EngineStore } from '../../store/engine-store';
+import type { EventLog } from '../../store/events';
 import type { KeyMaterial } from '../../store/key-files';
 import { createAdapterClass } from '../../store/oidc-adapter';
 import type { UserStore } from '../../store/users';
@@ -18,6 +19,7 @@ import {
 import { renderEngineError } from '../interaction/pages';
 import type { Engine } from './engine';
 import { installEngineMiddleware } from './engine-middleware';
+import { installEngineActivity } from './engine-activity';
 import { redirectUriMatches, redirectUriProblem } from './redirect-uris';
 import type { McpResource } from './resources';
 import { RESOURCE_SCOPES, isResourceScope, splitScope } from './scopes';
@@ -30,6 +32,7 @@ export interface AuthorizationServerDeps {
   store: EngineStore;
   users: UserStore;
   keys: KeyMaterial;
+  events: EventLog;
   /**
    * Bench-only: keep the engine's records in its in-memory development adapter
    * instead of SQLite, to measure the engine's own baseline with the same
@@ -278,6 +281,8 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
     else delete this.scope;
   };
 
-  installEngineMiddleware(provider, { store, errors });
+  installEngineMiddleware(provider, { store, errors, events: deps.events });
+  // Inside the unit of work (registered after it), so events commit with the request's changes.
+  installEngineActivity(provider, deps.events);
   return provider;
 }

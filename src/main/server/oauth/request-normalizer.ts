@@ -14,6 +14,17 @@ import { effectiveScopes } from './scopes';
  * duplicates with `invalid_request`, and we must not hide them.
  */
 
+const originals = new WeakMap<object, Record<string, string>>();
+
+/** Keeps what the client actually sent (for the activity log), before we normalise it. */
+export function rememberOriginalParams(request: object, search: string): void {
+  originals.set(request, Object.fromEntries(new URLSearchParams(search)));
+}
+
+export function originalParams(request: object): Record<string, string> | undefined {
+  return originals.get(request);
+}
+
 function normalizeResources(params: URLSearchParams, resource: McpResource): boolean {
   const values = params.getAll('resource');
   if (values.length !== 1) return false;
