@@ -212,7 +212,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
     const purgeNow = () => {
       try {
-        events.flush();
         events.trim();
         purgeExpired(db, now());
       } catch (error) {
@@ -244,7 +243,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           clearInterval(purgeTimer);
           closingHttp = true;
           await closeHttp(http);
-          events.flush();
           db.close();
         })();
         return closing;

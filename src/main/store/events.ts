@@ -8,15 +8,14 @@ import { queueInCurrentUnit } from './oidc-adapter';
  * An event that records a change is written in the same transaction as the
  * change: inside an engine request it joins that request's unit of work, and
  * admin operations insert it inside their own transaction. Events that record
- * no change (an MCP request, a failed sign-in) are buffered and written in
- * small batches, off the request's critical path.
+ * no change (an MCP request, a failed sign-in) are written at once (one small
+ * WAL append), so ids follow the order things happened.
  *
  * Events never hold a secret or a whole token: at most an 8-character
  * fingerprint (the start of the token's SHA-256).
  */
 
 export const EVENTS_MAX_ROWS = 50_000;
-const FLUSH_DELAY_MS = 50;
 
 export interface NewEvent {
   type: EventType;
@@ -67,8 +66,6 @@ export class EventLog {
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
   readonly #listeners = new Set<Listener>();
-  #buffer: { event: NewEvent; at: number }[] = [];
-  #timer: NodeJS.Timeout | undefined;
   readonly #insert;
   readonly #byId;
 
@@ -107,10 +104,7 @@ export class EventLog {
     }
   }
 
-  /**
-   * Records an event: with the engine request's changes when one is in progress,
-   * otherwise in the next batch.
-   */
+  /** Records an event: with the engine request's changes when one is in progress, otherwise at once. */
   record(event: NewEvent): void {
     const at = this.#now();
     let inserted: ActivityEvent | undefined;
@@ -120,21 +114,8 @@ export class EventLog {
       },
       () => inserted && this.publish(inserted),
     );
-    if (queued) return;
-    this.#buffer.push({ event, at });
-    this.#timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
-    this.#timer.unref?.();
-  }
-
-  /** Writes the buffered events in one transaction and publishes them. */
-  flush(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const batch = this.#buffer;
-    if (batch.length === 0 || !this.#db.open) return;
-    this.#buffer = [];
-    const inserted = this.#db.transaction(() => batch.map(({ event, at }) => this.insert(event, at)))();
-    for (const event of inserted) this.publish(event);
+    if (queued || !this.#db.open) return;
+    this.publish(this.insert(event, at));
   }
 
   subscribe(listener: Listener): () => void {

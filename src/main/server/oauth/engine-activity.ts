@@ -87,8 +87,11 @@ function describe(ctx: KoaContextWithOIDC, error: EngineError | undefined): NewE
       const location = String(ctx.response.get('Location') ?? '');
       return location.includes('code=') ? [requested, completed(ctx, base)] : [requested];
     }
-    case 'resume':
-      if (failed || String(ctx.response.get('Location') ?? '').includes('error=')) {
+    case 'resume': {
+      const location = String(ctx.response.get('Location') ?? '');
+      // After sign-in the browser may go on to the consent page: nothing to record yet.
+      if (!failed && !location.includes('code=') && !location.includes('error=')) return [];
+      if (failed || location.includes('error=')) {
         const location = URL.parse(String(ctx.response.get('Location') ?? ''));
         const code = error?.error ?? location?.searchParams.get('error') ?? 'error';
         return [
@@ -103,6 +106,7 @@ function describe(ctx: KoaContextWithOIDC, error: EngineError | undefined): NewE
         ];
       }
       return [completed(ctx, base)];
+    }
     case 'token':
       return [tokenEvent(ctx, params, base, error, failed, failure)];
     case 'registration':
