@@ -10,6 +10,9 @@ import { BIND_HOST, DEFAULT_PORT, MCP_PATH, SERVER_VERSION } from './server/defa
 import { DATABASE_FILE_NAME, openDatabase } from './store/database';
 import { ensureDataDir } from './store/data-dir';
 import { StartupError } from './store/errors';
+import { EventLog } from './store/events';
+import { ACTIVITY_CHANNEL } from '../shared/operations';
+import type { ActivityEvent } from '../shared/events';
 import { createMainWindow } from './window';
 
 /**
@@ -26,6 +29,7 @@ let server: RunningServer | undefined;
 let problem: string | null = null;
 let suggestedPort: number | null = null;
 let attemptedPort: number | null = null;
+let onServerStarted: ((running: RunningServer) => void) | undefined;
 
 /** better-sqlite3 built for Electron's ABI by scripts/prepare-electron.mjs (node_modules keeps the Node build). */
 function electronSqliteBinding(): string | undefined {
@@ -54,6 +58,7 @@ async function start(dataDir: string, port?: number): Promise<void> {
   attemptedPort = port ?? null;
   try {
     server = await startServer({ dataDir, port, rememberPort: port !== undefined, nativeBinding: electronSqliteBinding() });
+    onServerStarted?.(server);
     problem = null;
     suggestedPort = null;
   } catch (error) {
@@ -102,8 +107,10 @@ async function main(): Promise<void> {
   await start(dataDir);
   // The admin service has its own connection: it works (and shows the problem) even when the server could not start.
   const db = openDatabase(join(dataDir, DATABASE_FILE_NAME), { nativeBinding: electronSqliteBinding() });
+  const adminEvents = new EventLog(db);
   const service = createAdminService({
     db,
+    events: adminEvents,
     transport: 'ipc',
     serverState: () => serverState(dataDir),
     restartServer: async (port) => {
@@ -114,6 +121,16 @@ async function main(): Promise<void> {
     onError: (error, operation) => console.error(`admin operation ${operation} failed:`, error),
   });
   registerAdminIpc(ipcMain, service, { devServerUrl, indexFile: rendererIndex });
+  // Live activity to the window: the server's events (OAuth, MCP, pages) and the admin's own.
+  const push = (event: ActivityEvent) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(ACTIVITY_CHANNEL, event);
+  };
+  adminEvents.subscribe(push);
+  let unsubscribeServer = server?.events.subscribe(push);
+  onServerStarted = (running) => {
+    unsubscribeServer?.();
+    unsubscribeServer = running.events.subscribe(push);
+  };
   createMainWindow(
     { BrowserWindow, shell },
     {

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import type { ClientCredentials, ClientDetail, ClientPage, Consent, ServerStatus, User } from './dto';
+import type {
+  ClientCredentials,
+  ClientDetail,
+  ClientPage,
+  Consent,
+  ProtocolReport,
+  ServerStatus,
+  TokenInspection,
+  TokenSummary,
+  User,
+} from './dto';
+import type { ActivityEvent } from './events';
 import type { OperationName } from './operations';
 
 /**
@@ -18,6 +29,12 @@ const username = z
   .regex(/^[A-Za-z0-9._@+-]+$/, 'letters, digits and . _ @ + - only');
 const scopeList = z.array(z.string().min(1)).max(32);
 const redirectUris = z.array(z.string().trim()).max(20, 'at most 20 redirect URIs');
+const eventFilter = {
+  clientId: clientId.optional(),
+  username: z.string().trim().max(64).optional(),
+  type: z.string().trim().regex(/^[a-z_.]+$/, 'an event type such as token.issued, or a family such as token').max(64).optional(),
+  outcome: z.enum(['success', 'failure', 'info']).optional(),
+};
 
 export const inputSchemas = {
   getServerStatus: z.strictObject({}),
@@ -55,6 +72,20 @@ export const inputSchemas = {
   }),
   setUserDisabled: z.strictObject({ username, disabled: z.boolean() }),
   deleteUser: z.strictObject({ username }),
+  listEvents: z.strictObject({ ...eventFilter, beforeId: z.number().int().positive().optional(), afterId: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() }),
+  exportEvents: z.strictObject(eventFilter),
+  getProtocolReport: z.strictObject({ clientId }),
+  setClientTokenLifetimes: z.strictObject({
+    clientId,
+    accessTokenTtlSeconds: z.number().int().min(10, 'at least 10 seconds').max(86_400, 'at most one day').nullable(),
+    refreshTokenTtlSeconds: z.number().int().min(30, 'at least 30 seconds').max(90 * 86_400, 'at most 90 days').nullable(),
+  }),
+  expireClientTokens: z.strictObject({ clientId, includeRefreshTokens: z.boolean().optional() }),
+  listClientTokens: z.strictObject({ clientId }),
+  inspectToken: z.union([
+    z.strictObject({ token: z.string().trim().min(1, 'paste a token').max(4096) }),
+    z.strictObject({ ref: z.string().regex(/^[0-9a-f]{64}$/, 'a token reference is 64 hex characters') }),
+  ]),
 } satisfies Record<OperationName, z.ZodType>;
 
 export type Input<Op extends OperationName> = z.input<(typeof inputSchemas)[Op]>;
@@ -77,6 +108,13 @@ export interface Outputs {
   addUser: User;
   setUserDisabled: User;
   deleteUser: { deleted: true; revokedConsents: number };
+  listEvents: ActivityEvent[];
+  exportEvents: { jsonl: string; count: number };
+  getProtocolReport: ProtocolReport;
+  setClientTokenLifetimes: ClientDetail;
+  expireClientTokens: { expiredTokens: number };
+  listClientTokens: TokenSummary[];
+  inspectToken: TokenInspection;
 }
 
 export type Output<Op extends OperationName> = Outputs[Op];

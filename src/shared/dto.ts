@@ -26,6 +26,10 @@ export interface ClientSummary {
 
 export interface ClientDetail extends ClientSummary {
   grantTypes: string[];
+  /** Testing override of the access-token lifetime; null: the server default. */
+  accessTokenTtlSeconds: number | null;
+  /** Testing override of the refresh-token (idle) lifetime; null: the server default. */
+  refreshTokenTtlSeconds: number | null;
   tokenEndpointAuthMethod: string;
   /** null: every scope of the MCP resource. */
   allowedScopes: string[] | null;
@@ -86,6 +90,8 @@ export interface ServerStatus {
   problem: string | null;
   /** A free port to offer when the configured one is taken (desktop app only). */
   suggestedPort: number | null;
+  /** Headless test mode: sign-in and consent are granted as this user without pages. */
+  autoApproveUser: string | null;
   /** Who is asking: the desktop window (ipc), a browser (http) or the CLI. */
   transport: 'ipc' | 'http' | 'cli';
   counts: { clients: number; users: number; consents: number };
@@ -102,3 +108,54 @@ export interface AdminError {
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AdminError };
+
+export type TokenKind = 'AccessToken' | 'RefreshToken' | 'ClientCredentials' | 'AuthorizationCode' | 'RegistrationAccessToken';
+export type TokenStatus = 'active' | 'expired' | 'consumed';
+
+/** A token as the admin may see it: never its value, only a reference (the hash of the value) and what it carries. */
+export interface TokenSummary {
+  /** SHA-256 of the token value, hex. Identifies the token; cannot be used as one. */
+  ref: string;
+  /** The first 8 characters of `ref`, as shown in the activity log. */
+  fingerprint: string;
+  kind: TokenKind;
+  clientId: string | null;
+  username: string | null;
+  scopes: string[];
+  audience: string[];
+  issuedAt: number;
+  expiresAt: number | null;
+  status: TokenStatus;
+  grantId: string | null;
+}
+
+export interface TokenInspection extends TokenSummary {
+  clientName: string | null;
+  grantType: string | null;
+  /** For refresh tokens: how many times the chain was rotated. */
+  rotations: number | null;
+  /** Tokens are opaque: their meaning is only in the server's records. */
+  format: 'opaque';
+  /** Only when found: what its presence in a request would mean. */
+  note: string;
+}
+
+export type RuleStatus = 'pass' | 'warning' | 'fail' | 'not_observed';
+
+export interface ProtocolRule {
+  id: string;
+  title: string;
+  status: RuleStatus;
+  /** What was observed, in plain language. */
+  detail: string;
+  specUrl: string;
+  /** Ids of the events that support the verdict. */
+  evidence: number[];
+}
+
+export interface ProtocolReport {
+  clientId: string;
+  generatedAt: number;
+  eventsConsidered: number;
+  rules: ProtocolRule[];
+}

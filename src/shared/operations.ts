@@ -1,4 +1,5 @@
 import type { Result } from './dto';
+import type { ActivityEvent } from './events';
 import type { Input, Output } from './contract';
 
 /**
@@ -22,6 +23,13 @@ export const OPERATION_NAMES = [
   'addUser',
   'setUserDisabled',
   'deleteUser',
+  'listEvents',
+  'exportEvents',
+  'getProtocolReport',
+  'setClientTokenLifetimes',
+  'expireClientTokens',
+  'listClientTokens',
+  'inspectToken',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
@@ -35,3 +43,11 @@ export const ipcChannel = (name: OperationName) => `admin:${name}`;
 
 /** What the renderer calls: one function per operation, never throwing, always a Result. */
 export type AdminApi = { [Op in OperationName]: (input: Input<Op>) => Promise<Result<Output<Op>>> };
+
+/** The IPC channel on which the desktop app pushes activity events to the window. */
+export const ACTIVITY_CHANNEL = 'admin:activity';
+
+/** Live activity: the one subscription beside the operations (IPC push or a server-sent event stream). */
+export interface ActivitySubscription {
+  subscribeActivity(listener: (event: ActivityEvent) => void): () => void;
+}

@@ -52,8 +52,11 @@ async function clientCredentials(clientId: string, secret: string) {
   return oidc.clientCredentialsGrant(config, { resource: serve.mcpUrl });
 }
 
+/** A link of the app's main navigation. */
+const nav = (name: string) => admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
 async function openClient(name: string) {
-  await admin.getByRole('link', { name: 'Clients', exact: true }).click();
+  await nav('Clients').click();
   await admin.getByRole('link', { name, exact: true }).click();
   await expect(admin.getByRole('heading', { level: 1, name })).toBeVisible();
 }
@@ -123,7 +126,7 @@ test('a client-credentials client: its secret is shown once, it gets a token, an
 });
 
 test('alice consents to an MCP SDK client; revoking her consent cuts its tokens and asks her again', async ({ browser }) => {
-  await admin.getByRole('link', { name: 'Users', exact: true }).click();
+  await nav('Users').click();
   await admin.getByRole('button', { name: 'Add user' }).click();
   const add = admin.getByRole('dialog', { name: 'Add user' });
   await add.getByLabel('Username').fill('alice');
@@ -193,7 +196,7 @@ test('disabling a client stops its tokens; enabling restores them; deleting remo
 });
 
 test('the server page shows where the server runs', async () => {
-  await admin.getByRole('link', { name: 'Server', exact: true }).click();
+  await nav('Server').click();
   await expect(admin.getByRole('heading', { level: 1, name: 'Server' })).toBeVisible();
   await expect(admin.getByText(serve.issuer).first()).toBeVisible();
   await expect(admin.getByText(serve.dataDir).first()).toBeVisible();

@@ -22,6 +22,8 @@ interface ClientRow {
   created_at: number;
   updated_at: number;
   last_used_at: number | null;
+  access_token_ttl_seconds: number | null;
+  refresh_token_ttl_seconds: number | null;
   active_tokens: number;
   consent_count: number;
 }
@@ -61,6 +63,8 @@ function detail(row: ClientRow): ClientDetail {
   return {
     ...summary(row),
     grantTypes: metadata.grant_types ?? ['authorization_code'],
+    accessTokenTtlSeconds: row.access_token_ttl_seconds,
+    refreshTokenTtlSeconds: row.refresh_token_ttl_seconds,
     tokenEndpointAuthMethod: metadata.token_endpoint_auth_method ?? 'client_secret_basic',
     allowedScopes: row.allowed_scopes === null ? null : row.allowed_scopes.split(' ').filter(Boolean),
     updatedAt: row.updated_at,
@@ -286,6 +290,25 @@ export class ClientAdmin {
       });
     })();
     return { deleted: true, revokedConsents: row.consent_count, revokedTokens: row.active_tokens };
+  }
+
+  /** Testing controls: lifetimes for tokens issued from now on (null: the server default). */
+  setTokenLifetimes(clientId: string, accessTokenTtlSeconds: number | null, refreshTokenTtlSeconds: number | null): ClientDetail {
+    this.#row(clientId);
+    this.#db.transaction(() => {
+      this.#db
+        .prepare('UPDATE clients SET access_token_ttl_seconds = ?, refresh_token_ttl_seconds = ?, updated_at = ? WHERE client_id = ?')
+        .run(accessTokenTtlSeconds, refreshTokenTtlSeconds, this.#now(), clientId);
+      const describe = (ttl: number | null) => (ttl === null ? 'default' : `${ttl} s`);
+      this.#audit.record({
+        type: 'client.updated',
+        outcome: 'success',
+        clientId,
+        summary: `Token lifetimes set by ${this.#audit.actor}: access ${describe(accessTokenTtlSeconds)}, refresh ${describe(refreshTokenTtlSeconds)}`,
+        data: { changed: ['tokenLifetimes'], accessTokenTtlSeconds, refreshTokenTtlSeconds },
+      });
+    })();
+    return this.get(clientId);
   }
 
   counts(): { clients: number } {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { isOperationName } from '../../shared/operations';
+import type { EventLog } from '../store/events';
 import { constantTimeEqual } from '../store/hashing';
 import { HttpError, mediaType, readBody, sendJson } from '../server/http/body';
 import type { AdminService } from './service';
@@ -18,6 +19,9 @@ import type { AdminService } from './service';
 
 export const ADMIN_PATH = '/admin';
 const API_PREFIX = `${ADMIN_PATH}/api/`;
+/** Live activity as server-sent events (read with fetch, so the token can travel in a header). */
+export const ACTIVITY_STREAM_PATH = `${ADMIN_PATH}/activity-stream`;
+const HEARTBEAT_MS = 20_000;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -35,6 +39,7 @@ const ADMIN_CSP =
 
 export interface AdminBridgeDeps {
   service: AdminService;
+  events: EventLog;
   token: string;
   /** The built renderer (out/renderer); undefined when not built. */
   uiDir: string | undefined;
@@ -121,11 +126,40 @@ export function createAdminBridge(deps: AdminBridgeDeps) {
     sendJson(res, 200, result, { 'Cache-Control': 'no-store' });
   }
 
+  function streamActivity(req: IncomingMessage, res: ServerResponse, host: string): void {
+    const refused = refusal(req, host);
+    if (refused) {
+      sendJson(res, refused.status, { ok: false, error: { code: 'forbidden', message: refused.message } });
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write(': connected\n\n');
+    const unsubscribe = deps.events.subscribe((event) => {
+      res.write(`id: ${event.id}\nevent: activity\ndata: ${JSON.stringify(event)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  }
+
   /** Handles the request if it is an admin route; returns false otherwise. */
   return async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, host: string): Promise<boolean> {
     if (path !== ADMIN_PATH && !path.startsWith(`${ADMIN_PATH}/`)) return false;
     if (path.startsWith(API_PREFIX)) {
       await callApi(req, res, path, host);
+      return true;
+    }
+    if (path === ACTIVITY_STREAM_PATH) {
+      if (req.method !== 'GET') sendJson(res, 405, { error: 'method_not_allowed' }, { Allow: 'GET' });
+      else streamActivity(req, res, host);
       return true;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -5,8 +5,13 @@ import type { SqliteDatabase } from '../store/database';
 import { RESOURCE_SCOPES } from '../server/oauth/scopes';
 import { ClientAdmin } from './clients';
 import { ConsentAdmin } from './consents';
-import type { EventLog } from '../store/events';
+import { EventLog } from '../store/events';
+import { SettingsStore } from '../store/settings';
+import { DEFAULT_PORT } from '../server/defaults';
+import { McpResource } from '../server/oauth/resources';
+import { ActivityAdmin } from './activity';
 import { AuditTrail } from './audit';
+import { buildProtocolReport } from './protocol-report';
 import { AdminFailure } from './failure';
 import { UserAdmin } from './users';
 
@@ -22,7 +27,9 @@ import { UserAdmin } from './users';
 export type AdminService = { [Op in OperationName]: (input: unknown) => Promise<Result<Output<Op>>> };
 
 /** What the running server (if any) reports about itself; the service adds counts. */
-export type ServerState = Omit<ServerStatus, 'counts' | 'transport' | 'scopes'>;
+export type ServerState = Omit<ServerStatus, 'counts' | 'transport' | 'scopes' | 'autoApproveUser'> & {
+  autoApproveUser?: string | null;
+};
 
 export interface AdminServiceDeps {
   db: SqliteDatabase;
@@ -33,7 +40,7 @@ export interface AdminServiceDeps {
   restartServer?: (port: number) => Promise<void>;
   /** Unexpected errors (logged; the caller gets a generic message). */
   onError?: (error: unknown, operation: OperationName) => void;
-  /** The activity log; admin changes are recorded in it, in the same transaction. */
+  /** The activity log; admin changes are recorded in it, in the same transaction. Created on the database if absent. */
   events?: EventLog;
 }
 
@@ -57,12 +64,17 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
 
 export function createAdminService(deps: AdminServiceDeps): AdminService {
   const now = deps.now ?? Date.now;
-  const audit = new AuditTrail(deps.events, ACTORS[deps.transport]);
+  const events = deps.events ?? new EventLog(deps.db, now);
+  const audit = new AuditTrail(events, ACTORS[deps.transport]);
   const clients = new ClientAdmin(deps.db, now, audit);
   const consents = new ConsentAdmin(deps.db, now, audit);
   const users = new UserAdmin(deps.db, now, audit);
+  const activity = new ActivityAdmin(deps.db, now, events, audit);
+  // The MCP resource as clients name it: the running server's port, else the one it will use.
+  const resource = () => new McpResource(deps.serverState().port ?? (Number(new SettingsStore(deps.db).get('port')) || DEFAULT_PORT));
 
   const status = (): ServerStatus => ({
+    autoApproveUser: null,
     ...deps.serverState(),
     transport: deps.transport,
     scopes: [...RESOURCE_SCOPES],
@@ -92,6 +104,18 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     addUser: (input) => users.add(input),
     setUserDisabled: (input) => users.setDisabled(input.username, input.disabled),
     deleteUser: (input) => users.delete(input.username),
+    listEvents: (input) => activity.listEvents(input),
+    exportEvents: (input) => activity.exportEvents(input),
+    getProtocolReport: (input) =>
+      buildProtocolReport(clients.get(input.clientId), activity.clientHistory(input.clientId), resource(), now()),
+    setClientTokenLifetimes: (input) =>
+      clients.setTokenLifetimes(input.clientId, input.accessTokenTtlSeconds, input.refreshTokenTtlSeconds),
+    expireClientTokens: (input) => activity.expireClientTokens(input.clientId, input.includeRefreshTokens ?? false),
+    listClientTokens: (input) => {
+      clients.get(input.clientId);
+      return activity.listClientTokens(input.clientId);
+    },
+    inspectToken: (input) => activity.inspect(input),
   };
 
   async function run<Op extends OperationName>(name: Op, input: unknown): Promise<Result<Output<Op>>> {

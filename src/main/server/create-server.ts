@@ -195,7 +195,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         }),
         onError: (error) => onError(error),
       });
-      handleAdmin = createAdminBridge({ service, token, uiDir: config.adminUi.dir });
+      handleAdmin = createAdminBridge({ service, events, token, uiDir: config.adminUi.dir });
       // The token rides in the fragment: it never reaches a server log or a Referer header.
       adminUrl = `${issuer}${ADMIN_PATH}/#token=${token}`;
     }

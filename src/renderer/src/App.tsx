@@ -1,10 +1,21 @@
-import { Container, Text, Title } from '@mantine/core';
+import { getAdminToken, isBrowserMode } from './api';
+import { AppLayout } from './components/AppLayout';
+import { MissingToken } from './components/MissingToken';
+import { useRoute } from './hooks/useRoute';
+import { ClientDetailPage } from './pages/client/ClientDetailPage';
+import { ClientsPage } from './pages/clients/ClientsPage';
+import { ServerPage } from './pages/server/ServerPage';
+import { UsersPage } from './pages/users/UsersPage';
 
 export function App() {
+  const route = useRoute();
+  if (isBrowserMode && !getAdminToken()) return <MissingToken />;
   return (
-    <Container size="sm" py="xl">
-      <Title order={1}>MCP Auth Desk</Title>
-      <Text c="dimmed">The admin views arrive with the desktop admin app.</Text>
-    </Container>
+    <AppLayout route={route}>
+      {route.page === 'clients' && <ClientsPage />}
+      {route.page === 'client' && <ClientDetailPage key={route.clientId} clientId={route.clientId} />}
+      {route.page === 'users' && <UsersPage />}
+      {route.page === 'server' && <ServerPage />}
+    </AppLayout>
   );
 }

@@ -68,13 +68,21 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
   const { errors, interactionPolicy } = engine;
   const epochNow = () => Math.floor(store.now() / 1000);
 
+  const clientSettings = store.db.prepare<[string]>(
+    'SELECT allowed_scopes, access_token_ttl_seconds, refresh_token_ttl_seconds FROM clients WHERE client_id = ?',
+  );
+  /** What an administrator set for a client: narrowed scopes, testing token lifetimes. */
+  function settingsOf(clientId: string) {
+    return clientSettings.get(clientId) as
+      | { allowed_scopes: string | null; access_token_ttl_seconds: number | null; refresh_token_ttl_seconds: number | null }
+      | undefined;
+  }
+
   /** The resource scopes a client may receive: all of them unless an administrator narrowed the list. */
   function allowedScopes(clientId: string): string[] {
-    const row = store.db.prepare('SELECT allowed_scopes FROM clients WHERE client_id = ?').get(clientId) as
-      | { allowed_scopes: string | null }
-      | undefined;
-    if (!row?.allowed_scopes) return [...RESOURCE_SCOPES];
-    const narrowed = new Set(splitScope(row.allowed_scopes));
+    const narrowedTo = settingsOf(clientId)?.allowed_scopes;
+    if (!narrowedTo) return [...RESOURCE_SCOPES];
+    const narrowed = new Set(splitScope(narrowedTo));
     return RESOURCE_SCOPES.filter((scope) => narrowed.has(scope));
   }
 
@@ -172,7 +180,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
             scope: allowed.join(' '),
             audience,
             accessTokenFormat: 'opaque',
-            accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
+            accessTokenTTL: settingsOf(client.clientId)?.access_token_ttl_seconds ?? ACCESS_TOKEN_TTL_SECONDS,
           };
         },
       },
@@ -199,16 +207,18 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
       },
     },
     ttl: {
-      AccessToken: ACCESS_TOKEN_TTL_SECONDS,
-      ClientCredentials: CLIENT_CREDENTIALS_TTL_SECONDS,
+      AccessToken: (_ctx, _token, client) => settingsOf(client.clientId)?.access_token_ttl_seconds ?? ACCESS_TOKEN_TTL_SECONDS,
+      ClientCredentials: (_ctx, _token, client) =>
+        settingsOf(client.clientId)?.access_token_ttl_seconds ?? CLIENT_CREDENTIALS_TTL_SECONDS,
       AuthorizationCode: AUTHORIZATION_CODE_TTL_SECONDS,
       Grant: GRANT_TTL_SECONDS,
       Interaction: INTERACTION_TTL_SECONDS,
       Session: SESSION_TTL_SECONDS,
-      RefreshToken(_ctx, token) {
+      RefreshToken(_ctx, token, client) {
         const firstIssuedAt = (token as { iiat?: number }).iiat ?? epochNow();
         const untilAbsoluteEnd = firstIssuedAt + REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS - epochNow();
-        return Math.max(1, Math.min(REFRESH_TOKEN_IDLE_TTL_SECONDS, untilAbsoluteEnd));
+        const idle = settingsOf(client.clientId)?.refresh_token_ttl_seconds ?? REFRESH_TOKEN_IDLE_TTL_SECONDS;
+        return Math.max(1, Math.min(idle, untilAbsoluteEnd));
       },
     },
     // MCP clients never ask for offline_access; a client that registered the refresh_token grant gets one.

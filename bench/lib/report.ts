@@ -1,0 +1,230 @@
+import type { ColdStartResult, MemoryResult } from '../process';
+import type { ProfileSummary } from '../profile-summary';
+import type { ScaleOperation, ScaleResult } from '../scale';
+import type { LoadResult } from './load';
+
+/** Every throughput measurement, in report order. */
+export const THROUGHPUT = {
+  'ceiling.hello': 'Ceiling: bare node:http hello',
+  'engine.token': 'Engine baseline (in-memory adapter): client_credentials token',
+  'engine.introspect': 'Engine baseline (in-memory adapter): introspection',
+  'server.token': 'This server: client_credentials token',
+  'server.introspect': 'This server: introspection (valid token, owner client)',
+  'server.mcpAuthenticated': 'This server: /mcp tools/call whoami, with token',
+  'server.mcpUnauthenticated': 'This server: /mcp tools/call whoami, authentication off',
+  'server.dcr': 'This server: DCR registration (public client)',
+  'server.authCode': 'This server: auth code + PKCE exchange (authorize → token)',
+  'server.refresh': 'This server: refresh token rotation',
+} as const;
+
+export type ThroughputKey = keyof typeof THROUGHPUT;
+export const THROUGHPUT_KEYS = Object.keys(THROUGHPUT) as ThroughputKey[];
+
+export const SCALE_OPERATIONS: ScaleOperation[] = ['listClientsSearch', 'listClientsFirstPage', 'clientConsents', 'userConsents', 'revokeConsent100'];
+
+/** The flat `measurements` keys every complete run reports (each a number > 0). */
+export const MEASUREMENT_KEYS: string[] = [
+  ...THROUGHPUT_KEYS.flatMap((key) => [`${key}.rps`, `${key}.p50Ms`, `${key}.p99Ms`]),
+  'scale.dataSet.clients',
+  'scale.dataSet.users',
+  'scale.dataSet.consents',
+  'scale.dataSet.liveTokens',
+  'scale.dataSet.buildMs',
+  'scale.dataSet.dbSizeMB',
+  ...SCALE_OPERATIONS.flatMap((op) => [`scale.${op}.medianMs`, `scale.${op}.p99Ms`]),
+  'scale.purge.medianMs',
+  'scale.purge.rowsDeletedPerRound',
+  'scale.purge.tokensAfterPurge',
+  'process.coldStart.medianMs',
+  'process.coldStart.maxMs',
+  'process.rss.idleMB',
+  'process.rss.loadMB',
+];
+
+export interface TargetVerdict {
+  name: string;
+  threshold: string;
+  measured: string;
+  pass: boolean;
+}
+
+export interface BenchResults {
+  quick: boolean;
+  date: string;
+  machine: { cpuModel: string; cores: number; node: string; platform: string; totalMemoryMB: number; loadAvgAtStart: number };
+  settings: { connections: number; warmupS: number; durationS: number; freshServerPerMeasurement: boolean; coldStarts: number };
+  /** otherCpuPct: share of the whole machine other processes used during the measurement (noise indicator). */
+  throughput: Partial<Record<ThroughputKey, LoadResult & { label: string; otherCpuPct: number }>>;
+  scale?: ScaleResult;
+  process?: { coldStart: ColdStartResult; rss: MemoryResult };
+  measurements: Record<string, number>;
+  targets: TargetVerdict[];
+  checks: TargetVerdict[];
+  profiles?: Record<string, ProfileSummary & { file: string }>;
+}
+
+export function flatten(results: BenchResults): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(results.throughput)) {
+    out[`${key}.rps`] = value.rps;
+    out[`${key}.p50Ms`] = value.p50;
+    out[`${key}.p99Ms`] = value.p99;
+  }
+  const scale = results.scale;
+  if (scale) {
+    out['scale.dataSet.clients'] = scale.dataSet.clients;
+    out['scale.dataSet.users'] = scale.dataSet.users;
+    out['scale.dataSet.consents'] = scale.dataSet.consents;
+    out['scale.dataSet.liveTokens'] = scale.dataSet.liveTokens;
+    out['scale.dataSet.buildMs'] = scale.dataSet.buildMs;
+    out['scale.dataSet.dbSizeMB'] = scale.dataSet.dbSizeMB;
+    for (const [op, summary] of Object.entries(scale.operations)) {
+      out[`scale.${op}.medianMs`] = summary.p50;
+      out[`scale.${op}.p99Ms`] = summary.p99;
+    }
+    out['scale.purge.medianMs'] = scale.purge.medianMs;
+    out['scale.purge.rowsDeletedPerRound'] = scale.purge.rounds[0]?.deleted ?? 0;
+    out['scale.purge.tokensAfterPurge'] = scale.purge.rounds[scale.purge.rounds.length - 1]?.tokensAfter ?? 0;
+  }
+  if (results.process) {
+    out['process.coldStart.medianMs'] = results.process.coldStart.medianMs;
+    out['process.coldStart.maxMs'] = results.process.coldStart.maxMs;
+    out['process.rss.idleMB'] = results.process.rss.idleMB;
+    out['process.rss.loadMB'] = results.process.rss.loadMB;
+  }
+  return out;
+}
+
+const fmt = (value: number | undefined, digits = 1) => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
+
+export function evaluate(results: BenchResults): { targets: TargetVerdict[]; checks: TargetVerdict[] } {
+  const t = results.throughput;
+  const targets: TargetVerdict[] = [];
+  const ratio = (name: string, key: ThroughputKey, baseKey: ThroughputKey, min: number) => {
+    const a = t[key];
+    const b = t[baseKey];
+    if (!a || !b) return;
+    const r = a.rps / b.rps;
+    targets.push({
+      name,
+      threshold: `≥ ${min} × ${b.label.split(':')[0]}`,
+      measured: `${fmt(a.rps, 0)} vs ${fmt(b.rps, 0)} req/s = ${fmt(r, 2)}×`,
+      pass: r >= min,
+    });
+  };
+  const atMost = (name: string, value: number | undefined, max: number, unit: string, what: string, digits = 2) => {
+    if (value === undefined) return;
+    targets.push({ name, threshold: `≤ ${max} ${unit}`, measured: `${fmt(value, digits)} ${unit} ${what}`.trim(), pass: value <= max });
+  };
+
+  ratio('Token issuance throughput', 'server.token', 'engine.token', 0.8);
+  atMost('Token issuance p99 latency', t['server.token']?.p99, 25, 'ms', '(p99)');
+  ratio('Introspection throughput', 'server.introspect', 'engine.introspect', 0.8);
+  ratio('Authenticated /mcp vs unauthenticated', 'server.mcpAuthenticated', 'server.mcpUnauthenticated', 0.85);
+  if (t['server.authCode']) {
+    targets.push({
+      name: 'Auth code + PKCE exchanges',
+      threshold: '≥ 400 /s',
+      measured: `${fmt(t['server.authCode'].rps, 0)} /s`,
+      pass: t['server.authCode'].rps >= 400,
+    });
+  }
+  const ops = results.scale?.operations;
+  if (ops) {
+    const scaleMeasured = (op: ScaleOperation) => `(median; p99 ${fmt(ops[op].p99, 2)} ms)`;
+    atMost('Scale: first clients page with a search', ops.listClientsSearch.p50, 30, 'ms', scaleMeasured('listClientsSearch'));
+    atMost("Scale: one client's consents", ops.clientConsents.p50, 10, 'ms', scaleMeasured('clientConsents'));
+    atMost('Scale: revoke a consent with 100 live tokens', ops.revokeConsent100.p50, 20, 'ms', scaleMeasured('revokeConsent100'));
+  }
+  if (results.process) {
+    atMost('Cold start (npm run serve → discovery)', results.process.coldStart.medianMs, 1500, 'ms', `(median of ${results.process.coldStart.runsMs.length}; max ${results.process.coldStart.maxMs} ms)`, 0);
+    atMost('Idle RSS', results.process.rss.idleMB, 150, 'MB', '', 1);
+  }
+
+  const checks: TargetVerdict[] = [];
+  const failed = Object.entries(t).filter(([, v]) => v.failed > 0);
+  checks.push({
+    name: 'Every load request answered 2xx',
+    threshold: '0 failed',
+    measured: failed.length ? failed.map(([k, v]) => `${k}: ${v.failed} failed`).join(', ') : '0 failed',
+    pass: failed.length === 0,
+  });
+  if (results.scale) {
+    const rounds = results.scale.purge.rounds;
+    checks.push({
+      name: 'Purge keeps expired rows bounded',
+      threshold: '0 expired rows left, live rows kept',
+      measured: rounds.map((r) => `+${r.expiredInserted} expired → ${r.expiredLeft} left, ${r.tokensAfter} tokens`).join('; '),
+      pass: results.scale.purge.bounded,
+    });
+  }
+  return { targets, checks };
+}
+
+export function markdown(results: BenchResults): string {
+  const m = results.machine;
+  const s = results.settings;
+  const lines: string[] = [];
+  lines.push(`# MCP Auth Desk benchmark${results.quick ? ' (quick run: reduced scale, not comparable)' : ''}`);
+  lines.push('');
+  lines.push(`${results.date} · ${m.cpuModel} · ${m.cores} cores · Node ${m.node} · ${m.platform} · ${m.totalMemoryMB} MB RAM · load average ${fmt(m.loadAvgAtStart, 2)} at start`);
+  lines.push('');
+  lines.push(
+    `Load: autocannon (separate process from the server) or the benchmark's own closed-loop driver for the code and refresh flows; ` +
+      `${s.connections} connections, ${s.warmupS} s warm-up, ${s.durationS} s measured${s.freshServerPerMeasurement ? ', a fresh server process and data folder per measurement' : ''}. ` +
+      'The machine is shared: each measurement waits for other processes to quieten, and the table shows what they used meanwhile. ' +
+      'Generated by `npm run bench`.',
+  );
+  lines.push('');
+  lines.push('## Throughput and latency');
+  lines.push('');
+  lines.push('| Measurement | req/s | p50 ms | p99 ms | failed | CPU used by other processes |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const key of THROUGHPUT_KEYS) {
+    const r = results.throughput[key];
+    if (r) lines.push(`| ${r.label} | ${fmt(r.rps, 0)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.failed} | ${fmt(r.otherCpuPct, 1)}% |`);
+  }
+  if (results.scale) {
+    const d = results.scale.dataSet;
+    lines.push('');
+    lines.push('## Admin operations at scale');
+    lines.push('');
+    lines.push(
+      `Data set: ${d.clients.toLocaleString('en')} clients, ${d.users.toLocaleString('en')} users, ${d.consents.toLocaleString('en')} consents, ` +
+        `${d.liveTokens.toLocaleString('en')} live tokens; built by SQL inserts in ${d.buildMs} ms; database file ${d.dbSizeMB} MB.`,
+    );
+    lines.push('');
+    lines.push('| Operation | median ms | p99 ms | calls |');
+    lines.push('| --- | ---: | ---: | ---: |');
+    for (const op of SCALE_OPERATIONS) {
+      const o = results.scale.operations[op];
+      if (o) lines.push(`| ${o.label} | ${fmt(o.p50, 2)} | ${fmt(o.p99, 2)} | ${o.count} |`);
+    }
+    lines.push('');
+    lines.push('| Purge round | expired rows inserted | deleted | ms | expired left | tokens after |');
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+    results.scale.purge.rounds.forEach((r, i) => {
+      lines.push(`| ${i + 1} | ${r.expiredInserted} | ${r.deleted} | ${fmt(r.ms, 1)} | ${r.expiredLeft} | ${r.tokensAfter} |`);
+    });
+  }
+  if (results.process) {
+    const p = results.process;
+    lines.push('');
+    lines.push('## Process');
+    lines.push('');
+    lines.push('| Figure | Value |');
+    lines.push('| --- | ---: |');
+    lines.push(`| Cold start, \`npm run serve\` → first discovery answer (median of ${p.coldStart.runsMs.length}) | ${p.coldStart.medianMs} ms |`);
+    lines.push(`| Cold start, slowest | ${p.coldStart.maxMs} ms |`);
+    lines.push(`| RSS idle (\`node scripts/serve.mjs\`) | ${p.rss.idleMB} MB |`);
+    lines.push(`| RSS under load (highest sample) | ${p.rss.loadMB} MB |`);
+  }
+  lines.push('');
+  lines.push('## Targets');
+  lines.push('');
+  lines.push('| Target | Threshold | Measured | Result |');
+  lines.push('| --- | --- | --- | --- |');
+  for (const v of [...results.targets, ...results.checks]) lines.push(`| ${v.name} | ${v.threshold} | ${v.measured} | ${v.pass ? 'pass' : '**FAIL**'} |`);
+  lines.push('');
+  return lines.join('\n');
+}
