@@ -43,6 +43,12 @@ export interface ServerConfig {
   onError?: (error: unknown) => void;
   /** Bench-only: serve /mcp without authentication. */
   mcpAuthenticationDisabled?: boolean;
+  /**
+   * Headless test mode for automated MCP client runs: every authorization is
+   * signed in as this user and approved without showing pages. Only from the
+   * command line; never persisted.
+   */
+  autoApproveUsername?: string;
   /** Bench-only: the engine on its in-memory development adapter (the engine's own baseline). */
   inMemoryEngineForBenchmark?: boolean;
   /**
@@ -68,6 +74,8 @@ export interface RunningServer {
   readonly provider: Provider;
   /** Browser mode only: the admin UI link, with the admin token in its fragment. */
   readonly adminUrl: string | undefined;
+  /** Set when started with --auto-approve. */
+  readonly autoApproveUser: string | undefined;
   purgeNow(): void;
   close(): Promise<void>;
 }
@@ -119,6 +127,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const users = new UserStore(db, now);
     const firstRunName = config.firstRunUsername ?? safeOsUsername();
     await users.ensureFirstRunUser(firstRunName);
+    let autoApprove: { id: string; username: string } | undefined;
+    if (config.autoApproveUsername !== undefined) {
+      const user = users.findByUsername(config.autoApproveUsername);
+      if (!user || user.disabled) {
+        throw new StartupError(
+          `--auto-approve ${config.autoApproveUsername}: no enabled user has that name. Add it first: npm run cli -- users add ${config.autoApproveUsername}`,
+        );
+      }
+      autoApprove = { id: user.id, username: user.username };
+    }
 
     const engine = await loadEngine();
     // Requests that arrive in the moment between listening and being ready get a 503.
@@ -165,6 +183,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       users,
       resource,
       csrf: new CsrfTokens(keys.cookieKeys[0]!),
+      autoApprove,
       firstRunUsername: () => {
         const user = users.findByUsername(firstRunName);
         return user && !user.hasPassword && !user.disabled ? user.username : undefined;
@@ -192,6 +211,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           version: SERVER_VERSION,
           problem: null,
           suggestedPort: null,
+          autoApproveUser: autoApprove?.username ?? null,
         }),
         onError: (error) => onError(error),
       });
@@ -232,6 +252,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       databaseFile,
       startedAt,
       adminUrl,
+      autoApproveUser: autoApprove?.username,
       db,
       store,
       users,

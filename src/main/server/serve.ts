@@ -21,6 +21,10 @@ Options:
                        user's app-data folder, or $${DATA_DIR_ENV})
   --regenerate-keys    Replace the signing and cookie keys (signs browsers out;
                        clients, consents and tokens are kept)
+  --auto-approve <username>
+                       Test mode for automated MCP client runs: sign in as
+                       this (existing) user and allow every request without
+                       showing pages. Never saved; for CI runs only.
   -h, --help           Show this help
 `;
 
@@ -42,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
         'regenerate-keys': { type: 'boolean' },
+        'auto-approve': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -60,6 +65,7 @@ async function main(argv: string[]): Promise<void> {
     dataDir,
     port,
     regenerateKeys: args['regenerate-keys'],
+    autoApproveUsername: args['auto-approve'],
     // The built renderer sits beside this bundle (out/serve/serve.mjs → out/renderer).
     adminUi: { dir: fileURLToPath(new URL('../renderer', import.meta.url)) },
   });
@@ -71,7 +77,14 @@ async function main(argv: string[]): Promise<void> {
     `Data folder: ${server.dataDir}`,
     `Admin UI: ${server.adminUrl} (this link holds the admin token: keep it to yourself)`,
   ];
-  if (firstRun) lines.push(`Sign in as "${firstRun.username}" with an empty password.`);
+  if (server.autoApproveUser) {
+    lines.push(
+      '',
+      `WARNING: --auto-approve ${server.autoApproveUser}: every authorization request is signed in as ${server.autoApproveUser}`,
+      'and allowed without asking anyone. Use this only for automated client tests, never for real access.',
+      '',
+    );
+  } else if (firstRun) lines.push(`Sign in as "${firstRun.username}" with an empty password.`);
   lines.push('Press Ctrl+C to stop.');
   process.stdout.write(`${lines.join('\n')}\n`);
 

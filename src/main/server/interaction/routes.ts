@@ -25,6 +25,8 @@ export interface InteractionDeps {
   resource: McpResource;
   csrf: CsrfTokens;
   firstRunUsername: () => string | undefined;
+  /** --auto-approve: sign in as this user and consent without pages (automated client tests). */
+  autoApprove?: { id: string; username: string };
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -154,7 +156,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
           outcome: 'success',
           clientId,
           accountId,
-          summary: `Consent given for ${scopes}`,
+          summary: `Consent given for ${scopes}${deps.autoApprove ? ' (auto-approve)' : ''}`,
           data: { scopes: scopes.split(' '), redirectUri: requestView(details).redirectUri },
         });
         returnTo = await provider.interactionResult(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
@@ -162,6 +164,23 @@ export function createInteractionHandler(deps: InteractionDeps) {
       () => true,
     );
     redirectAfterPost(res, returnTo);
+  }
+
+  /** --auto-approve: the step a person would do on this page, done at once. */
+  async function approveAutomatically(req: IncomingMessage, res: ServerResponse, details: Details, user: { id: string; username: string }) {
+    if (details.prompt.name === 'login') {
+      events.record({
+        type: 'signin.succeeded',
+        outcome: 'success',
+        clientId: requestView(details).clientId,
+        accountId: user.id,
+        summary: `Signed in as ${user.username} (auto-approve)`,
+        data: { autoApprove: true },
+      });
+      await provider.interactionFinished(req, res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
+      return;
+    }
+    await finishConsent(req, res, details);
   }
 
   async function deny(req: IncomingMessage, res: ServerResponse, details: Details, description: string) {
@@ -207,7 +226,8 @@ export function createInteractionHandler(deps: InteractionDeps) {
     try {
       if (details.uid !== uid) throw new Forbidden('This page belongs to another sign-in request.');
       if (!isPost) {
-        if (details.prompt.name === 'login') await showSignIn(res, details);
+        if (deps.autoApprove) await approveAutomatically(req, res, details, deps.autoApprove);
+        else if (details.prompt.name === 'login') await showSignIn(res, details);
         else await showConsent(res, details);
         return true;
       }
