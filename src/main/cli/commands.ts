@@ -1,4 +1,5 @@
-import type { ClientDetail, ClientSummary, Consent, User } from '../../shared/dto';
+import type { ClientDetail, ClientSummary, Consent, ProtocolReport, TokenInspection, TokenSummary, User } from '../../shared/dto';
+import type { ActivityEvent } from '../../shared/events';
 import type { OperationName } from '../../shared/operations';
 import { formatDetails, formatTable, formatTime } from './format';
 
@@ -80,6 +81,34 @@ const consentRows = (consents: Consent[]) =>
 const userRow = (u: User) => [u.username, u.displayName, u.hasPassword ? 'set' : 'none', u.disabled ? 'disabled' : 'active', String(u.consentCount)];
 const userRows = (users: User[]) => formatTable(['USERNAME', 'DISPLAY NAME', 'PASSWORD', 'STATUS', 'CONSENTS'], users.map(userRow));
 
+const eventRows = (events: ActivityEvent[]) =>
+  formatTable(
+    ['ID', 'TIME', 'TYPE', 'OUTCOME', 'CLIENT', 'USER', 'SUMMARY'],
+    events.map((e) => [
+      String(e.id),
+      formatTime(e.at),
+      e.type,
+      e.outcome,
+      e.clientName ?? e.clientId ?? '',
+      e.username ?? '',
+      e.error ? `${e.summary} [${e.error}: ${e.reason ?? ''}]` : e.summary,
+    ]),
+  );
+
+const STATUS_LABEL = { pass: 'PASS', warning: 'WARN', fail: 'FAIL', not_observed: '----' } as const;
+
+const tokenRows = (tokens: TokenSummary[]) =>
+  formatTable(
+    ['REF', 'KIND', 'USER', 'SCOPES', 'ISSUED', 'EXPIRES', 'STATUS'],
+    tokens.map((t) => [t.fingerprint, t.kind, t.username ?? '', t.scopes.join(' '), formatTime(t.issuedAt), formatTime(t.expiresAt), t.status]),
+  );
+
+/** Seconds, or "default" (or nothing) for the server default; anything else is passed on for validation to refuse. */
+function lifetime(value: unknown): unknown {
+  if (value === undefined || value === 'default') return null;
+  return /^\d+$/.test(String(value)) ? Number(value) : value;
+}
+
 const clientIdCommand = (operation: OperationName, summary: string, extra: Record<string, unknown> = {}): Omit<Command, 'usage'> => ({
   summary,
   positionals: ['client_id'],
@@ -148,6 +177,105 @@ export const COMMANDS: Record<string, Command> = {
       const v = value as { revokedConsents: number; revokedTokens: number };
       return `Deleted. Revoked ${v.revokedConsents} consent(s) and ${v.revokedTokens} token(s).`;
     },
+  },
+  'clients report': {
+    usage: 'clients report <client_id>',
+    summary: 'How the client follows the MCP authorization spec, judged from what it did',
+    positionals: ['client_id'],
+    options: {},
+    operation: 'getProtocolReport',
+    input: ([clientId]) => ({ clientId }),
+    print: (value) => {
+      const report = value as ProtocolReport;
+      return report.rules.map((rule) => `${STATUS_LABEL[rule.status]}  ${rule.title}\n      ${rule.detail}\n      ${rule.specUrl}`).join('\n');
+    },
+  },
+  'clients token-lifetimes': {
+    usage: 'clients token-lifetimes <client_id> [--access <seconds|default>] [--refresh <seconds|default>]',
+    summary: 'Testing: lifetimes of tokens issued to this client from now on (e.g. --access 10 to exercise refresh)',
+    positionals: ['client_id'],
+    options: { access: { type: 'string' }, refresh: { type: 'string' } },
+    operation: 'setClientTokenLifetimes',
+    input: ([clientId], o) => ({
+      clientId,
+      accessTokenTtlSeconds: lifetime(o.access),
+      refreshTokenTtlSeconds: lifetime(o.refresh),
+    }),
+    print: (value) => {
+      const c = value as ClientDetail;
+      const describe = (seconds: number | null) => (seconds === null ? 'server default' : `${seconds} s`);
+      return `Access tokens: ${describe(c.accessTokenTtlSeconds)}; refresh tokens: ${describe(c.refreshTokenTtlSeconds)}.`;
+    },
+  },
+  'clients expire-tokens': {
+    usage: 'clients expire-tokens <client_id> [--include-refresh]',
+    summary: 'Testing: expire the client\'s access tokens now (and its refresh tokens with --include-refresh)',
+    positionals: ['client_id'],
+    options: { 'include-refresh': { type: 'boolean' } },
+    operation: 'expireClientTokens',
+    input: ([clientId], o) => ({ clientId, includeRefreshTokens: Boolean(o['include-refresh']) }),
+    print: (value) => `${(value as { expiredTokens: number }).expiredTokens} token(s) expired.`,
+  },
+  'tokens list': {
+    usage: 'tokens list --client <client_id>',
+    summary: 'A client\'s tokens (by reference, never by value)',
+    positionals: [],
+    options: { client: { type: 'string' } },
+    operation: 'listClientTokens',
+    input: (_p, o) => ({ clientId: o.client ?? '' }),
+    print: (value) => ((value as TokenSummary[]).length ? tokenRows(value as TokenSummary[]) : 'No tokens.'),
+  },
+  'tokens inspect': {
+    usage: 'tokens inspect --ref <64-hex reference> | --token-stdin',
+    summary: 'What a token carries and whether it works (read the token from stdin to keep it out of your shell history)',
+    positionals: [],
+    options: { ref: { type: 'string' }, 'token-stdin': { type: 'boolean' } },
+    operation: 'inspectToken',
+    input: async (_p, o, stdin) => (o['token-stdin'] ? { token: (await stdin()).trim() } : { ref: o.ref ?? '' }),
+    print: (value) => {
+      const t = value as TokenInspection;
+      return formatDetails([
+        ['Reference', t.ref],
+        ['Kind', t.kind],
+        ['Status', t.status],
+        ['Client', t.clientName ? `${t.clientName} (${t.clientId})` : (t.clientId ?? '')],
+        ['User', t.username ?? ''],
+        ['Scopes', t.scopes.join(' ')],
+        ['Audience', t.audience.join(' ')],
+        ['Issued', formatTime(t.issuedAt)],
+        ['Expires', formatTime(t.expiresAt)],
+        ['Note', t.note],
+      ]);
+    },
+  },
+  'events list': {
+    usage: 'events list [--client <client_id>] [--user <username>] [--type <type>] [--outcome success|failure|info] [--limit <n>]',
+    summary: 'The activity log, newest first',
+    positionals: [],
+    options: { client: { type: 'string' }, user: { type: 'string' }, type: { type: 'string' }, outcome: { type: 'string' }, limit: { type: 'string' } },
+    operation: 'listEvents',
+    input: (_p, o) => ({
+      ...(o.client ? { clientId: o.client } : {}),
+      ...(o.user ? { username: o.user } : {}),
+      ...(o.type ? { type: o.type } : {}),
+      ...(o.outcome ? { outcome: o.outcome } : {}),
+      limit: o.limit ? Number(o.limit) : 50,
+    }),
+    print: (value) => ((value as ActivityEvent[]).length ? eventRows(value as ActivityEvent[]) : 'No events.'),
+  },
+  'events export': {
+    usage: 'events export [--client <client_id>] [--user <username>] [--type <type>] [--outcome <outcome>]',
+    summary: 'The activity log as JSON Lines (oldest first) on standard output',
+    positionals: [],
+    options: { client: { type: 'string' }, user: { type: 'string' }, type: { type: 'string' }, outcome: { type: 'string' } },
+    operation: 'exportEvents',
+    input: (_p, o) => ({
+      ...(o.client ? { clientId: o.client } : {}),
+      ...(o.user ? { username: o.user } : {}),
+      ...(o.type ? { type: o.type } : {}),
+      ...(o.outcome ? { outcome: o.outcome } : {}),
+    }),
+    print: (value) => (value as { jsonl: string }).jsonl.trimEnd(),
   },
   'consents list': {
     usage: 'consents list [--client <client_id>] [--user <username>]',
