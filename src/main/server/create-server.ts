@@ -8,6 +8,8 @@ import { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from '../store/
 import { ensureDataDir } from '../store/data-dir';
 import { EngineStore } from '../store/engine-store';
 import { EventLog } from '../store/events';
+import { RegistrationSettingsStore } from '../store/registration-settings';
+import { MetadataDocumentFetcher, type DocumentFetcherOptions } from './oauth/cimd/document-fetcher';
 import { StartupError } from '../store/errors';
 import { loadAdminToken, loadKeyFiles } from '../store/key-files';
 import { ADMIN_PATH, createAdminBridge } from '../admin/http-bridge';
@@ -49,6 +51,8 @@ export interface ServerConfig {
    * command line; never persisted.
    */
   autoApproveUsername?: string;
+  /** Tests only: how metadata documents are fetched (a test CA to trust, a fake resolver). */
+  metadataDocumentFetch?: Pick<DocumentFetcherOptions, 'extraCaPem' | 'resolver'>;
   /** Bench-only: the engine on its in-memory development adapter (the engine's own baseline). */
   inMemoryEngineForBenchmark?: boolean;
   /**
@@ -157,8 +161,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const resource = new McpResource(port);
     const store = new EngineStore(db, now);
     const events = new EventLog(db, now);
+    const registrationSettings = new RegistrationSettingsStore(db);
+    const fetcher = new MetadataDocumentFetcher({
+      now,
+      privateHostsAllowed: () => registrationSettings.get().metadataDocuments.privateHostsAllowed,
+      ...config.metadataDocumentFetch,
+    });
     const provider = createAuthorizationServer({
       events,
+      fetcher,
       engine,
       issuer,
       port,
@@ -264,6 +275,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           clearInterval(purgeTimer);
           closingHttp = true;
           await closeHttp(http);
+          fetcher.close();
           db.close();
         })();
         return closing;

@@ -100,7 +100,11 @@ export class EngineStore {
       touchClient: db.prepare<[number, string]>('UPDATE clients SET last_used_at = ? WHERE client_id = ?'),
       touchGrant: db.prepare<[number, string]>('UPDATE grants SET last_used_at = ? WHERE grant_id = ?'),
 
-      findClient: db.prepare<[string]>('SELECT metadata FROM clients WHERE client_id = ? AND disabled = 0'),
+      // Metadata-document clients are resolved by the engine from their URL (and its
+      // cache); their row here is the admin's view, not a registration.
+      findClient: db.prepare<[string]>(
+        "SELECT metadata FROM clients WHERE client_id = ? AND disabled = 0 AND registration_type != 'metadata_document'",
+      ),
       upsertClient: db.prepare(`
         INSERT INTO clients (client_id, registration_type, client_name, metadata, created_at, updated_at)
         VALUES (@client_id, @registration_type, @client_name, @metadata, @now, @now)

@@ -111,6 +111,24 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
       ALTER TABLE clients ADD COLUMN refresh_token_ttl_seconds INTEGER;
     `,
   },
+  {
+    version: 3,
+    description: 'Client ID Metadata Documents: fetch times, admin approvals and blocks',
+    sql: `
+      ALTER TABLE clients ADD COLUMN document_fetched_at INTEGER;
+
+      CREATE TABLE client_approvals (
+        client_id     TEXT PRIMARY KEY,
+        host          TEXT NOT NULL,
+        decision      TEXT NOT NULL CHECK (decision IN ('pending', 'approved', 'blocked')),
+        client_name   TEXT,
+        first_seen_at INTEGER NOT NULL,
+        decided_at    INTEGER,
+        decided_by    TEXT
+      );
+      CREATE INDEX client_approvals_decision ON client_approvals (decision, first_seen_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -2,6 +2,7 @@ import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { EngineStore } from '../../store/engine-store';
 import { isHashedClientSecret } from '../../store/hashing';
 import type { EventLog } from '../../store/events';
+import type { RegistrationSettingsStore } from '../../store/registration-settings';
 import { withUnitOfWork } from '../../store/oidc-adapter';
 import { approvedOrigins } from '../http/guards';
 import type { Engine } from './engine';
@@ -16,7 +17,7 @@ import { RESOURCE_SCOPES } from './scopes';
  */
 export function installEngineMiddleware(
   provider: Provider,
-  deps: { store: EngineStore; errors: Engine['errors']; events: EventLog },
+  deps: { store: EngineStore; errors: Engine['errors']; events: EventLog; registration: RegistrationSettingsStore },
 ): void {
   const { store, events } = deps;
 
@@ -73,7 +74,13 @@ export function installEngineMiddleware(
       if (typeof grantType === 'string' && !oidc.client.grantTypeAllowed(grantType)) body.error = 'unauthorized_client';
     }
     if (!body || typeof body !== 'object' || ctx.status >= 300) return;
-    if (route === 'discovery') shapeDiscovery(body);
+    if (route === 'discovery') {
+      shapeDiscovery(body);
+      // Advertise only what the admin left on: clients fall back from CIMD to DCR, and from DCR to asking the user.
+      const policy = deps.registration.get();
+      if (!policy.metadataDocuments.enabled) delete body.client_id_metadata_document_supported;
+      if (!policy.dynamicRegistration.enabled) delete body.registration_endpoint;
+    }
     if ((route === 'client' || route === 'client_update') && isHashedClientSecret(body.client_secret)) {
       delete body.client_secret;
       delete body.client_secret_expires_at;

@@ -19,6 +19,8 @@ import {
 import { renderEngineError } from '../interaction/pages';
 import type { Engine } from './engine';
 import { installEngineMiddleware } from './engine-middleware';
+import type { MetadataDocumentFetcher } from './cimd/document-fetcher';
+import { createMetadataDocumentPolicy } from './cimd/policy';
 import { installEngineActivity } from './engine-activity';
 import { redirectUriMatches, redirectUriProblem } from './redirect-uris';
 import type { McpResource } from './resources';
@@ -33,6 +35,7 @@ export interface AuthorizationServerDeps {
   users: UserStore;
   keys: KeyMaterial;
   events: EventLog;
+  fetcher: MetadataDocumentFetcher;
   /**
    * Bench-only: keep the engine's records in its in-memory development adapter
    * instead of SQLite, to measure the engine's own baseline with the same
@@ -88,6 +91,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
 
   // The consent prompt minus the engine's "native clients always prompt" check: a
   // consent is remembered per user, client and scopes, whatever the client type.
+  const metadataPolicy = createMetadataDocumentPolicy({ db: store.db, errors, events: deps.events, fetcher: deps.fetcher, now: store.now.bind(store) });
   const policy = interactionPolicy.base();
   policy.get('consent')!.checks.remove('native_client_prompt');
 
@@ -158,6 +162,14 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
         issueRegistrationAccessToken: true,
       },
       registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
+      clientIdMetadataDocument: {
+        enabled: true,
+        ack: 'draft-02',
+        allowFetch: metadataPolicy.allowFetch,
+        allowClient: metadataPolicy.allowClient as never,
+        // Our fetcher caches (only accepted documents, clearable by the admin); the engine's cache stays off.
+        cacheDuration: { min: 0, max: 0 },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: async (_ctx, _client, oneOf) => (oneOf ? oneOf[0] : resource.canonical) as string,
@@ -254,6 +266,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     renderError: async (ctx, out, error) => renderEngineError(ctx, out, error),
+    fetch: deps.fetcher.fetch as Configuration['fetch'],
   };
 
   const provider = new engine.Provider(deps.issuer, configuration);
@@ -291,7 +304,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
     else delete this.scope;
   };
 
-  installEngineMiddleware(provider, { store, errors, events: deps.events });
+  installEngineMiddleware(provider, { store, errors, events: deps.events, registration: metadataPolicy.settings });
   // Inside the unit of work (registered after it), so events commit with the request's changes.
   installEngineActivity(provider, deps.events);
   return provider;
