@@ -113,6 +113,10 @@ async function main(): Promise<void> {
     events: adminEvents,
     transport: 'ipc',
     serverState: () => serverState(dataDir),
+    refreshMetadataDocument: async (clientId) => {
+      if (!server) throw new Error('the server is not running');
+      await server.refreshMetadataDocument(clientId);
+    },
     restartServer: async (port) => {
       await server?.close();
       server = undefined;

@@ -11,6 +11,7 @@ import type {
   User,
 } from './dto';
 import type { ActivityEvent } from './events';
+import type { ClientApproval, DormantClient, RegistrationSettings } from './registration';
 import type { OperationName } from './operations';
 
 /**
@@ -29,6 +30,9 @@ const username = z
   .regex(/^[A-Za-z0-9._@+-]+$/, 'letters, digits and . _ @ + - only');
 const scopeList = z.array(z.string().min(1)).max(32);
 const redirectUris = z.array(z.string().trim()).max(20, 'at most 20 redirect URIs');
+const domainList = z
+  .array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, 'a domain name such as example.com').max(253))
+  .max(200);
 const eventFilter = {
   clientId: clientId.optional(),
   username: z.string().trim().max(64).optional(),
@@ -86,6 +90,28 @@ export const inputSchemas = {
     z.strictObject({ token: z.string().trim().min(1, 'paste a token').max(4096) }),
     z.strictObject({ ref: z.string().regex(/^[0-9a-f]{64}$/, 'a token reference is 64 hex characters') }),
   ]),
+  getRegistrationSettings: z.strictObject({}),
+  updateRegistrationSettings: z.strictObject({
+    metadataDocuments: z.strictObject({
+      enabled: z.boolean(),
+      trust: z.enum(['any', 'listed', 'approval']),
+      allowedDomains: domainList,
+      blockedDomains: domainList,
+      privateHostsAllowed: z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/, 'a host name, optionally with :port')).max(50),
+    }),
+    dynamicRegistration: z.strictObject({
+      enabled: z.boolean(),
+      redirectRule: z.enum(['any', 'loopback', 'loopback_private_use', 'loopback_private_use_listed_https']),
+      allowedHttpsHosts: domainList,
+      maxClients: z.number().int().min(1).max(1_000_000).nullable(),
+      perMinute: z.number().int().min(1).max(100_000).nullable(),
+    }),
+  }),
+  listApprovals: z.strictObject({ decision: z.enum(['pending', 'approved', 'blocked']).optional() }),
+  decideApproval: z.strictObject({ clientId, decision: z.enum(['approved', 'blocked']) }),
+  refreshMetadataDocument: z.strictObject({ clientId }),
+  listDormantClients: z.strictObject({ days: z.number().int().min(1).max(3650) }),
+  removeDormantClients: z.strictObject({ days: z.number().int().min(1).max(3650), clientIds: z.array(clientId).max(10_000).optional() }),
 } satisfies Record<OperationName, z.ZodType>;
 
 export type Input<Op extends OperationName> = z.input<(typeof inputSchemas)[Op]>;
@@ -115,6 +141,13 @@ export interface Outputs {
   expireClientTokens: { expiredTokens: number };
   listClientTokens: TokenSummary[];
   inspectToken: TokenInspection;
+  getRegistrationSettings: RegistrationSettings;
+  updateRegistrationSettings: RegistrationSettings;
+  listApprovals: ClientApproval[];
+  decideApproval: ClientApproval;
+  refreshMetadataDocument: ClientDetail;
+  listDormantClients: DormantClient[];
+  removeDormantClients: { removed: number };
 }
 
 export type Output<Op extends OperationName> = Outputs[Op];

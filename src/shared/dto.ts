@@ -22,6 +22,8 @@ export interface ClientSummary {
   activeTokens: number;
   /** Users with a live consent for this client. */
   consentCount: number;
+  /** Metadata-document clients: when this server last fetched the document. */
+  documentFetchedAt: number | null;
 }
 
 export interface ClientDetail extends ClientSummary {

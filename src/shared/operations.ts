@@ -30,6 +30,13 @@ export const OPERATION_NAMES = [
   'expireClientTokens',
   'listClientTokens',
   'inspectToken',
+  'getRegistrationSettings',
+  'updateRegistrationSettings',
+  'listApprovals',
+  'decideApproval',
+  'refreshMetadataDocument',
+  'listDormantClients',
+  'removeDormantClients',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

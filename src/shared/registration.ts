@@ -41,8 +41,8 @@ export const DEFAULT_REGISTRATION_SETTINGS: RegistrationSettings = {
     enabled: true,
     redirectRule: 'any',
     allowedHttpsHosts: [],
-    maxClients: 1000,
-    perMinute: 60,
+    maxClients: 2000,
+    perMinute: 120,
   },
 };
 

@@ -24,6 +24,7 @@ interface ClientRow {
   last_used_at: number | null;
   access_token_ttl_seconds: number | null;
   refresh_token_ttl_seconds: number | null;
+  document_fetched_at: number | null;
   active_tokens: number;
   consent_count: number;
 }
@@ -54,6 +55,7 @@ function summary(row: ClientRow): ClientSummary {
     lastUsedAt: row.last_used_at,
     activeTokens: row.active_tokens,
     consentCount: row.consent_count,
+    documentFetchedAt: row.document_fetched_at,
   };
 }
 

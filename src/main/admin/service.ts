@@ -11,6 +11,7 @@ import { DEFAULT_PORT } from '../server/defaults';
 import { McpResource } from '../server/oauth/resources';
 import { ActivityAdmin } from './activity';
 import { AuditTrail } from './audit';
+import { RegistrationAdmin } from './registration';
 import { buildProtocolReport } from './protocol-report';
 import { AdminFailure } from './failure';
 import { UserAdmin } from './users';
@@ -38,6 +39,8 @@ export interface AdminServiceDeps {
   transport: ServerStatus['transport'];
   /** Desktop app only: restart the server on another port (and remember it). */
   restartServer?: (port: number) => Promise<void>;
+  /** Fetch a metadata-document client's document again (needs the running server, which holds the fetcher). */
+  refreshMetadataDocument?: (clientId: string) => Promise<void>;
   /** Unexpected errors (logged; the caller gets a generic message). */
   onError?: (error: unknown, operation: OperationName) => void;
   /** The activity log; admin changes are recorded in it, in the same transaction. Created on the database if absent. */
@@ -70,6 +73,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
   const consents = new ConsentAdmin(deps.db, now, audit);
   const users = new UserAdmin(deps.db, now, audit);
   const activity = new ActivityAdmin(deps.db, now, events, audit);
+  const registration = new RegistrationAdmin(deps.db, now, audit);
   // The MCP resource as clients name it: the running server's port, else the one it will use.
   const resource = () => new McpResource(deps.serverState().port ?? (Number(new SettingsStore(deps.db).get('port')) || DEFAULT_PORT));
 
@@ -116,6 +120,21 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       return activity.listClientTokens(input.clientId);
     },
     inspectToken: (input) => activity.inspect(input),
+    getRegistrationSettings: () => registration.getSettings(),
+    updateRegistrationSettings: (input) => registration.updateSettings(input),
+    listApprovals: (input) => registration.listApprovals(input.decision),
+    decideApproval: (input) => registration.decide(input.clientId, input.decision),
+    refreshMetadataDocument: async (input) => {
+      const client = clients.get(input.clientId);
+      if (client.registrationType !== 'metadata_document') {
+        throw new AdminFailure('conflict', 'only a client identified by a metadata document has a document to fetch');
+      }
+      if (!deps.refreshMetadataDocument) throw new AdminFailure('unavailable', 'the server is not running: start it to fetch documents');
+      await deps.refreshMetadataDocument(input.clientId);
+      return clients.get(input.clientId);
+    },
+    listDormantClients: (input) => registration.listDormant(input.days),
+    removeDormantClients: (input) => registration.removeDormant(input.days, input.clientIds),
   };
 
   async function run<Op extends OperationName>(name: Op, input: unknown): Promise<Result<Output<Op>>> {

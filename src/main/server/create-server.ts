@@ -14,12 +14,14 @@ import { StartupError } from '../store/errors';
 import { loadAdminToken, loadKeyFiles } from '../store/key-files';
 import { ADMIN_PATH, createAdminBridge } from '../admin/http-bridge';
 import { createAdminService } from '../admin/service';
+import { AdminFailure } from '../admin/failure';
 import { purgeExpired } from '../store/purge';
 import { SettingsStore } from '../store/settings';
 import { UserStore } from '../store/users';
 import { BIND_HOST, DEFAULT_PORT, MCP_PATH, PURGE_INTERVAL_MS, SERVER_VERSION } from './defaults';
 import { allowedHosts } from './http/guards';
 import { createRouter } from './http/router';
+import { DcrPolicy } from './oauth/dcr-policy';
 import { CsrfTokens } from './interaction/csrf';
 import { createInteractionHandler } from './interaction/routes';
 import { createMcpEndpoint } from './mcp/endpoint';
@@ -80,6 +82,8 @@ export interface RunningServer {
   readonly adminUrl: string | undefined;
   /** Set when started with --auto-approve. */
   readonly autoApproveUser: string | undefined;
+  /** Fetches a metadata-document client's document again now (admin Refresh). */
+  refreshMetadataDocument(clientId: string): Promise<void>;
   purgeNow(): void;
   close(): Promise<void>;
 }
@@ -201,6 +205,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       },
     });
     const startedAt = now();
+    const refreshMetadataDocument = async (clientId: string) => {
+      fetcher.invalidate(clientId);
+      try {
+        if (!(await provider.Client.find(clientId))) throw new Error('no document could be resolved');
+      } catch (error) {
+        const detail = (error as { error_detail?: string }).error_detail ?? (error as Error).message;
+        throw new AdminFailure('conflict', `the document could not be used: ${detail}`);
+      }
+    };
     let handleAdmin: ReturnType<typeof createAdminBridge> | undefined;
     let adminUrl: string | undefined;
     if (config.adminUi) {
@@ -225,6 +238,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           autoApproveUser: autoApprove?.username ?? null,
         }),
         onError: (error) => onError(error),
+        refreshMetadataDocument,
       });
       handleAdmin = createAdminBridge({ service, events, token, uiDir: config.adminUi.dir });
       // The token rides in the fragment: it never reaches a server log or a Referer header.
@@ -239,6 +253,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       handleInteraction,
       handleAdmin,
       onError,
+      dcrPolicy: new DcrPolicy(db, now),
+      onRegistrationRefused: (refusal) =>
+        events.record({
+          type: 'client.registration_failed',
+          outcome: 'failure',
+          summary: `Registration refused by policy: ${refusal.description}`,
+          error: refusal.error,
+          reason: refusal.description,
+          data: { status: refusal.status },
+        }),
     });
 
     const purgeNow = () => {
@@ -264,6 +288,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       startedAt,
       adminUrl,
       autoApproveUser: autoApprove?.username,
+      refreshMetadataDocument,
       db,
       store,
       users,

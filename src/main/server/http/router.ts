@@ -7,6 +7,7 @@ import { landingPage } from './landing';
 import { ROUTES } from '../oauth/provider';
 import { normalizeAuthorizationQuery, normalizeTokenForm, rememberOriginalParams } from '../oauth/request-normalizer';
 import type { McpResource } from '../oauth/resources';
+import type { DcrPolicy, DcrRefusal } from '../oauth/dcr-policy';
 import { PRM_PATH, PRM_ROOT_PATH, sendProtectedResourceMetadata } from '../mcp/resource-metadata';
 import { HttpError, mediaType, readBody, replayRequest, sendJson, sendText } from './body';
 import {
@@ -35,9 +36,13 @@ export interface RouterDeps {
   hosts: Set<string>;
   handleMcp: (req: IncomingMessage, res: ServerResponse, host: string) => Promise<void>;
   handleInteraction: (req: IncomingMessage, res: ServerResponse, path: string, host: string) => Promise<boolean>;
+  /** The admin's policy for self-registration, checked before the engine. */
+  dcrPolicy: DcrPolicy;
   /** The admin UI and its HTTP bridge (browser mode); absent in the desktop app. */
   handleAdmin?: (req: IncomingMessage, res: ServerResponse, path: string, host: string) => Promise<boolean>;
   onError: (error: unknown) => void;
+  /** For the activity log: a registration our policy refused before the engine saw it. */
+  onRegistrationRefused?: (refusal: DcrRefusal) => void;
 }
 
 
@@ -104,6 +109,24 @@ export function createRouter(deps: RouterDeps) {
       const body = await readBody(req);
       const normalized = normalizeTokenForm(body.toString('utf8'), deps.resource);
       request = replayRequest(req, normalized === undefined ? body : Buffer.from(normalized, 'utf8'));
+    } else if (req.method === 'POST' && path === ROUTES.registration) {
+      const body = await readBody(req);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        parsed = undefined; // the engine answers a body that is not JSON
+      }
+      const refusal = deps.dcrPolicy.check(parsed);
+      if (refusal) {
+        sendJson(res, refusal.status, { error: refusal.error, error_description: refusal.description }, {
+          'Cache-Control': 'no-store',
+          ...refusal.headers,
+        });
+        deps.onRegistrationRefused?.(refusal);
+        return;
+      }
+      request = replayRequest(req, body);
     }
     await engine(request, res);
   }

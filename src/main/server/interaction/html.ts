@@ -52,11 +52,12 @@ export function setPageHeaders(set: (name: string, value: string) => void): void
   set('Referrer-Policy', 'same-origin');
 }
 
-export function layout(title: string, body: Raw): string {
+export function layout(title: string, body: Raw, options: { refreshSeconds?: number } = {}): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+${options.refreshSeconds ? raw(`<meta http-equiv="refresh" content="${options.refreshSeconds}">`) : ''}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · MCP Auth Desk</title>
 <link rel="stylesheet" href="/static/pages.css">

@@ -1,4 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { PENDING_APPROVAL } from '../oauth/cimd/policy';
 import { html, layout, setPageHeaders, type Raw } from './html';
 
 const SCOPE_DESCRIPTIONS: Record<string, string> = {
@@ -52,6 +53,10 @@ export interface ConsentView {
   scopes: string[];
   resource: string;
   username: string;
+  /** For a client identified by a metadata document: the host that serves it. */
+  documentHost?: string;
+  /** Every redirect URI the client registered is a loopback one. */
+  allRedirectsLoopback?: boolean;
 }
 
 export function consentPage(view: ConsentView): Raw {
@@ -60,6 +65,15 @@ export function consentPage(view: ConsentView): Raw {
 <p><strong>${view.clientName}</strong>${
     view.selfRegistered ? html`<span class="badge" title="The client chose this name itself when it registered; it is not verified">unverified name</span>` : ''
   } wants to act for you on this MCP server.</p>
+${
+    view.documentHost
+      ? html`<p class="notice">Identified by its metadata document at <strong>${view.documentHost}</strong>: that site vouches for this client's name and redirect addresses.${
+          view.allRedirectsLoopback
+            ? html` All of them are on this computer (localhost), so any program running here could receive the access you grant.`
+            : ''
+        }</p>`
+      : ''
+  }
 <dl>
 <dt>Client ID</dt><dd><code>${view.clientId}</code></dd>
 <dt>Returns to</dt><dd><code>${view.redirectHost}</code>${
@@ -100,12 +114,27 @@ const ERROR_TITLES: Record<string, string> = {
 export async function renderEngineError(
   ctx: KoaContextWithOIDC,
   out: { error?: string; error_description?: string },
-  _error: unknown,
+  error: unknown,
 ): Promise<void> {
-  const code = out.error ?? 'server_error';
-  const title = ERROR_TITLES[code] ?? 'Something went wrong';
-  const message = out.error_description ?? 'The request could not be completed.';
   setPageHeaders((name, value) => ctx.set(name, value));
   ctx.type = 'html';
+  if (error && typeof error === 'object' && (error as Record<symbol, unknown>)[PENDING_APPROVAL]) {
+    // Checks again every few seconds: once the admin approves, the same request goes through.
+    ctx.status = 403;
+    ctx.body = layout(
+      'Waiting for approval',
+      html`
+<h1>Waiting for administrator approval</h1>
+<p>This client identifies itself with a metadata document at <code>${new URL(String(ctx.oidc?.params?.client_id ?? 'https://unknown/')).host}</code>.
+The administrator of this server approves each new client of this kind before it can be used.</p>
+<p class="notice">This page checks again every 5 seconds and continues on its own once the client is approved.</p>`,
+      { refreshSeconds: 5 },
+    );
+    return;
+  }
+  const code = out.error ?? 'server_error';
+  const title = ERROR_TITLES[code] ?? 'Something went wrong';
+  const detail = (error as { error_detail?: string } | undefined)?.error_detail;
+  const message = `${out.error_description ?? 'The request could not be completed.'}${detail && code === 'invalid_client' ? `: ${detail}` : ''}`;
   ctx.body = layout(title, errorPage(title, message, `OAuth error: ${code}`));
 }

@@ -85,6 +85,8 @@ export function createInteractionHandler(deps: InteractionDeps) {
     return {
       name: client?.clientName ?? clientId,
       selfRegistered: row?.registration_type !== 'manual',
+      metadataDocument: row?.registration_type === 'metadata_document',
+      redirectUris: client?.redirectUris ?? [],
     };
   }
 
@@ -126,6 +128,12 @@ export function createInteractionHandler(deps: InteractionDeps) {
         scopes: effectiveScopes(view.scope),
         resource: view.resource || resource.canonical,
         username: user?.displayName ?? user?.username ?? '',
+        ...(client.metadataDocument
+          ? {
+              documentHost: new URL(view.clientId).host,
+              allRedirectsLoopback: client.redirectUris.length > 0 && client.redirectUris.every(isLoopbackRedirectUri),
+            }
+          : {}),
       }),
     );
   }
