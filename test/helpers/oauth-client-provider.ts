@@ -10,6 +10,8 @@ export class MemoryOAuthClientProvider {
   authorizationUrl: URL | undefined;
   readonly stateValue = `state-${Math.random().toString(36).slice(2)}`;
   discovery: unknown;
+  /** Set to have the SDK identify the client by this Client ID Metadata Document URL (when the server supports it). */
+  clientMetadataUrl: string | undefined;
 
   constructor(
     readonly callbackUrl: string,

@@ -2,6 +2,7 @@ import { getAdminToken, isBrowserMode } from './api';
 import { AppLayout } from './components/AppLayout';
 import { MissingToken } from './components/MissingToken';
 import { useRoute } from './hooks/useRoute';
+import { ActivityPage } from './pages/activity/ActivityPage';
 import { ClientDetailPage } from './pages/client/ClientDetailPage';
 import { ClientsPage } from './pages/clients/ClientsPage';
 import { ServerPage } from './pages/server/ServerPage';
@@ -14,6 +15,7 @@ export function App() {
     <AppLayout route={route}>
       {route.page === 'clients' && <ClientsPage />}
       {route.page === 'client' && <ClientDetailPage key={route.clientId} clientId={route.clientId} />}
+      {route.page === 'activity' && <ActivityPage />}
       {route.page === 'users' && <UsersPage />}
       {route.page === 'server' && <ServerPage />}
     </AppLayout>

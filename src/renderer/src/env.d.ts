@@ -1,9 +1,9 @@
-import type { AdminApi } from '../../shared/operations';
+import type { ActivitySubscription, AdminApi } from '../../shared/operations';
 
 declare global {
   interface Window {
     /** Exposed by the preload in the desktop app; absent in browser mode. */
-    api?: AdminApi;
+    api?: AdminApi & ActivitySubscription;
   }
 }
 

@@ -1,14 +1,16 @@
 import { AppShell, Group, NavLink, Text, ThemeIcon } from '@mantine/core';
 import type { Route } from '../lib/route';
-import { AppsIcon, KeyIcon, ServerIcon, UsersIcon } from './icons';
+import { ActivityIcon, AppsIcon, KeyIcon, ServerIcon, UsersIcon } from './icons';
+import { ServerBanners } from './ServerBanners';
 
 const LINKS = [
   { href: '#/clients', label: 'Clients', icon: <AppsIcon />, pages: ['clients', 'client'] },
+  { href: '#/activity', label: 'Activity', icon: <ActivityIcon />, pages: ['activity'] },
   { href: '#/users', label: 'Users', icon: <UsersIcon />, pages: ['users'] },
   { href: '#/server', label: 'Server', icon: <ServerIcon />, pages: ['server'] },
 ] as const;
 
-/** Header "MCP Auth Desk", the navbar and the page. */
+/** Header "MCP Auth Desk", the navbar, the server's warnings and the page. */
 export function AppLayout({ route, children }: { route: Route; children: React.ReactNode }) {
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 0 }} padding="lg">
@@ -43,7 +45,10 @@ export function AppLayout({ route, children }: { route: Route; children: React.R
           );
         })}
       </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>
+        <ServerBanners />
+        {children}
+      </AppShell.Main>
     </AppShell>
   );
 }

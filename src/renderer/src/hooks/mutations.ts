@@ -1,7 +1,8 @@
 import { notifications } from '@mantine/notifications';
-import type { Result } from '../../../shared/dto';
+import type { Result, ServerStatus } from '../../../shared/dto';
 import type { Input } from '../../../shared/contract';
 import { api } from '../api';
+import { invalidateServerStatus } from './useServerStatus';
 
 export interface MutationMessages<T> {
   /** The success notification (a text, or built from the value). */
@@ -85,3 +86,34 @@ export const deleteUser = (username: string) =>
     success: (v) => `${username} deleted (${plural(v.revokedConsents, 'consent')} revoked).`,
     failure: `Could not delete ${username}`,
   });
+
+export const setClientTokenLifetimes = (input: Input<'setClientTokenLifetimes'>) =>
+  runMutation(api.setClientTokenLifetimes(input), { success: 'Token lifetimes saved: they apply to tokens issued from now on.', failure: 'Could not save the lifetimes' });
+
+export const expireClientTokens = (clientId: string, includeRefreshTokens: boolean) =>
+  runMutation(api.expireClientTokens({ clientId, includeRefreshTokens }), {
+    success: (v) =>
+      `${plural(v.expiredTokens, includeRefreshTokens ? 'token' : 'access token')} expired now: the client must ${includeRefreshTokens ? 'authorize again' : 'refresh'}.`,
+    failure: 'Could not expire the tokens',
+  });
+
+/**
+ * Desktop app: starts the server on another port. The call succeeds even when
+ * the server still cannot start (the status says why), so that case is a failure too.
+ */
+export async function restartServer(port: number): Promise<Result<ServerStatus>> {
+  let result: Result<ServerStatus>;
+  try {
+    result = await api.restartServer({ port });
+  } catch (cause) {
+    result = { ok: false, error: { code: 'internal', message: cause instanceof Error ? cause.message : String(cause) } };
+  }
+  if (result.ok && result.value.state === 'running') {
+    notifications.show({ color: 'green', message: `The server is running on port ${result.value.port ?? port}.` });
+  } else {
+    const message = result.ok ? (result.value.problem ?? 'It did not start.') : result.error.message;
+    notifications.show({ color: 'red', title: `Could not start on port ${port}`, message, autoClose: 8000 });
+  }
+  invalidateServerStatus();
+  return result;
+}

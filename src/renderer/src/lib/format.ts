@@ -17,9 +17,10 @@ export function formatDate(epochMs: number): string {
   return dateFormat.format(new Date(epochMs));
 }
 
-/** "just now", "3 min ago", "2 h ago", "5 days ago"; older than 30 days: the date. */
+/** "just now", "3 min ago", "2 h ago", "5 days ago"; older than 30 days: the date. Future times: "in 5 min". */
 export function relativeTime(epochMs: number, now = Date.now()): string {
   const seconds = Math.round((now - epochMs) / 1000);
+  if (seconds <= -45) return `in ${formatUptime(-seconds)}`;
   if (seconds < 45) return 'just now';
   const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `${minutes} min ago`;
@@ -30,7 +31,7 @@ export function relativeTime(epochMs: number, now = Date.now()): string {
   return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(epochMs));
 }
 
-/** "45 s", "12 min", "2 h 5 min", "3 d 4 h". */
+/** "45 s", "12 min", "2 h 5 min", "3 d 4 h" (uptimes, lifetimes, time left). */
 export function formatUptime(totalSeconds: number): string {
   const s = Math.max(0, Math.floor(totalSeconds));
   if (s < 60) return `${s} s`;
@@ -48,4 +49,11 @@ export function lines(text: string): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** "14:03:27": the clock time, to tell apart events of the same minute. */
+export function formatClock(epochMs: number): string {
+  return timeFormat.format(new Date(epochMs));
 }

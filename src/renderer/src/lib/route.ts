@@ -1,7 +1,8 @@
-/** The admin UI's routes, kept in the URL fragment: '#/clients', '#/clients/<id>', '#/users', '#/server'. */
+/** The admin UI's routes, kept in the URL fragment: '#/clients', '#/clients/<id>', '#/activity', '#/users', '#/server'. */
 export type Route =
   | { page: 'clients' }
   | { page: 'client'; clientId: string }
+  | { page: 'activity' }
   | { page: 'users' }
   | { page: 'server' };
 
@@ -11,6 +12,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'clients' && rest.length > 0 && rest.join('/') !== '') {
     return { page: 'client', clientId: decodeURIComponent(rest.join('/')) };
   }
+  if (section === 'activity') return { page: 'activity' };
   if (section === 'users') return { page: 'users' };
   if (section === 'server') return { page: 'server' };
   return { page: 'clients' };

@@ -132,13 +132,20 @@ export class MetadataDocumentFetcher {
   };
 
   async #download(url: URL, init: RequestInit): Promise<{ status: number; fetched?: Fetched }> {
-    const response = await fetch(url, {
-      method: 'GET',
-      headers: { accept: 'application/json' },
-      redirect: 'manual',
-      signal: init.signal ?? AbortSignal.timeout(2500),
-      dispatcher: this.#dispatcher(),
-    } as RequestInit);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        redirect: 'manual',
+        signal: init.signal ?? AbortSignal.timeout(2500),
+        dispatcher: this.#dispatcher(),
+      } as RequestInit);
+    } catch (error) {
+      // fetch says only "fetch failed": surface the reason (a refused address, a DNS or TLS failure).
+      const cause = (error as { cause?: unknown }).cause;
+      throw cause instanceof Error ? cause : error;
+    }
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined);
       this.#cache.delete(url.href);

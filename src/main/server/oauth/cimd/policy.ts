@@ -37,7 +37,10 @@ export function createMetadataDocumentPolicy(deps: MetadataPolicyDeps) {
   async function allowFetch(_ctx: KoaContextWithOIDC, clientId: string): Promise<boolean> {
     const policy = settings.get().metadataDocuments;
     if (!policy.enabled) throw refuse('Client ID Metadata Documents are turned off on this server');
-    const host = new URL(clientId).hostname;
+    const url = new URL(clientId);
+    // The draft requires a path: a bare origin is not a document.
+    if (url.pathname === '/' || url.pathname === '') throw refuse('a metadata document URL must have a path');
+    const host = url.hostname;
     if (hostInDomains(host, policy.blockedDomains)) throw refuse(`the domain ${host} is blocked`);
     if (decisionOf(clientId) === 'blocked') throw refuse('this client_id is blocked by the administrator');
     if (policy.trust === 'listed' && !hostInDomains(host, policy.allowedDomains)) {

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Code, DataList, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Badge, Code, DataList, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import type { ServerStatus } from '../../../../shared/dto';
 import { CopyIconButton } from '../../components/CopyIconButton';
 import { ErrorAlert, PageLoader } from '../../components/LoadState';
 import { useServerStatus } from '../../hooks/useServerStatus';
+import { canRestart } from '../../components/ServerBanners';
 import { formatUptime } from '../../lib/format';
+import { PortRestartForm } from './PortRestartForm';
 
 function Item({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -75,6 +77,13 @@ function Details({ status }: { status: ServerStatus }) {
         </Item>
         <Item label="Version">{status.version}</Item>
         <Item label="Transport">{status.transport === 'ipc' ? 'Desktop app' : 'Browser'}</Item>
+        {status.autoApproveUser && (
+          <Item label="Auto-approve">
+            <Text span size="sm" c="orange" fw={600}>
+              On: every authorization is signed in as {status.autoApproveUser} and allowed without asking
+            </Text>
+          </Item>
+        )}
       </DataList>
     </Paper>
   );
@@ -94,11 +103,8 @@ export function ServerPage() {
       {status.loading && !status.data && <PageLoader label="Loading server status" />}
       {status.data && (
         <>
-          {status.data.state === 'stopped' && (
-            <Alert color="red" title="The server is not running">
-              {status.data.problem ?? 'No reason was given.'}
-            </Alert>
-          )}
+          {/* Why it stopped is in the banner at the top of every page. */}
+          {status.data.state === 'stopped' && canRestart(status.data) && <PortRestartForm status={status.data} />}
           <SimpleGrid cols={3}>
             <Count label="Clients" value={status.data.counts.clients} />
             <Count label="Users" value={status.data.counts.users} />
