@@ -5,6 +5,7 @@ import { SERVER_VERSION } from '../server/defaults';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database';
 import { ensureDataDir, resolveDataDir } from '../store/data-dir';
 import { StartupError } from '../store/errors';
+import type { OperationName } from '../../shared/operations';
 import { COMMANDS, type Command } from './commands';
 
 /**
@@ -104,8 +105,14 @@ async function main(argv: string[]): Promise<number> {
         suggestedPort: null,
       }),
     });
-    const input = await command.input(positionals, options, readStdin);
-    const result = await service[command.operation](input);
+    const current = async (operation: OperationName, input: unknown) => {
+      const result = await service[operation](input);
+      if (!result.ok) throw new StartupError(`Error: ${result.error.message}`);
+      return result.value;
+    };
+    const input = await command.input(positionals, options, readStdin, current);
+    const next = command.then?.(options);
+    const result = next ? await service[next.operation](next.input) : await service[command.operation](input);
     if (!result.ok) {
       if (options.json) process.stderr.write(`${JSON.stringify(result.error)}\n`);
       else process.stderr.write(`Error: ${result.error.message}\n`);

@@ -1,5 +1,6 @@
 import type { ClientDetail, ClientSummary, Consent, ProtocolReport, TokenInspection, TokenSummary, User } from '../../shared/dto';
 import type { ActivityEvent } from '../../shared/events';
+import type { ClientApproval, DormantClient, RegistrationSettings } from '../../shared/registration';
 import type { OperationName } from '../../shared/operations';
 import { formatDetails, formatTable, formatTime } from './format';
 
@@ -20,8 +21,34 @@ export interface Command {
   positionals: string[];
   options: Record<string, OptionSpec>;
   operation: OperationName;
-  input(positionals: string[], options: Record<string, unknown>, stdin: () => Promise<string>): Promise<unknown> | unknown;
+  input(
+    positionals: string[],
+    options: Record<string, unknown>,
+    stdin: () => Promise<string>,
+    /** Runs another operation first (to read the current state), returning its value. */
+    current: (operation: OperationName, input: unknown) => Promise<unknown>,
+  ): Promise<unknown> | unknown;
+  /** An operation to run instead, decided from the options (e.g. --remove). */
+  then?(options: Record<string, unknown>): { operation: OperationName; input: unknown } | undefined;
   print(value: unknown): string;
+}
+
+function settingsText(s: RegistrationSettings): string {
+  const m = s.metadataDocuments;
+  const d = s.dynamicRegistration;
+  const list = (items: string[]) => items.join(', ') || '(none)';
+  return formatDetails([
+    ['Metadata documents', m.enabled ? 'on' : 'off'],
+    ['  Trust', m.trust],
+    ['  Allowed domains', list(m.allowedDomains)],
+    ['  Blocked domains', list(m.blockedDomains)],
+    ['  Private hosts allowed', list(m.privateHostsAllowed)],
+    ['Dynamic registration', d.enabled ? 'on' : 'off'],
+    ['  Redirect URIs', d.redirectRule],
+    ['  Allowed https hosts', list(d.allowedHttpsHosts)],
+    ['  Maximum clients', d.maxClients === null ? 'no limit' : String(d.maxClients)],
+    ['  Per minute', d.perMinute === null ? 'no limit' : String(d.perMinute)],
+  ]);
 }
 
 const clientRows = (clients: ClientSummary[]) =>
@@ -276,6 +303,96 @@ export const COMMANDS: Record<string, Command> = {
       ...(o.outcome ? { outcome: o.outcome } : {}),
     }),
     print: (value) => (value as { jsonl: string }).jsonl.trimEnd(),
+  },
+  'settings show': {
+    usage: 'settings show',
+    summary: 'The self-registration policy (metadata documents and Dynamic Client Registration)',
+    positionals: [],
+    options: {},
+    operation: 'getRegistrationSettings',
+    input: () => ({}),
+    print: (value) => settingsText(value as RegistrationSettings),
+  },
+  'settings set': {
+    usage: 'settings set [--metadata-documents on|off] [--trust any|listed|approval] [--allow-domain <d>]... [--block-domain <d>]... [--private-host <host[:port]>]... [--dcr on|off] [--redirect-rule any|loopback|loopback_private_use|loopback_private_use_listed_https] [--https-host <h>]... [--max-clients <n|none>] [--per-minute <n|none>]',
+    summary: 'Change the self-registration policy (list options replace their list)',
+    positionals: [],
+    options: {
+      'metadata-documents': { type: 'string' },
+      trust: { type: 'string' },
+      'allow-domain': { type: 'string', multiple: true },
+      'block-domain': { type: 'string', multiple: true },
+      'private-host': { type: 'string', multiple: true },
+      dcr: { type: 'string' },
+      'redirect-rule': { type: 'string' },
+      'https-host': { type: 'string', multiple: true },
+      'max-clients': { type: 'string' },
+      'per-minute': { type: 'string' },
+    },
+    operation: 'updateRegistrationSettings',
+    input: async (_p, o, _stdin, current) => {
+      const s = structuredClone((await current('getRegistrationSettings', {})) as RegistrationSettings);
+      const onOff = (v: unknown) => (v === 'on' ? true : v === 'off' ? false : v);
+      const limit = (v: unknown) => (v === 'none' ? null : /^\d+$/.test(String(v)) ? Number(v) : v);
+      if (o['metadata-documents'] !== undefined) s.metadataDocuments.enabled = onOff(o['metadata-documents']) as boolean;
+      if (o.trust !== undefined) s.metadataDocuments.trust = o.trust as never;
+      if (o['allow-domain']) s.metadataDocuments.allowedDomains = o['allow-domain'] as string[];
+      if (o['block-domain']) s.metadataDocuments.blockedDomains = o['block-domain'] as string[];
+      if (o['private-host']) s.metadataDocuments.privateHostsAllowed = o['private-host'] as string[];
+      if (o.dcr !== undefined) s.dynamicRegistration.enabled = onOff(o.dcr) as boolean;
+      if (o['redirect-rule'] !== undefined) s.dynamicRegistration.redirectRule = o['redirect-rule'] as never;
+      if (o['https-host']) s.dynamicRegistration.allowedHttpsHosts = o['https-host'] as string[];
+      if (o['max-clients'] !== undefined) s.dynamicRegistration.maxClients = limit(o['max-clients']) as number | null;
+      if (o['per-minute'] !== undefined) s.dynamicRegistration.perMinute = limit(o['per-minute']) as number | null;
+      return s;
+    },
+    print: (value) => settingsText(value as RegistrationSettings),
+  },
+  'approvals list': {
+    usage: 'approvals list [--decision pending|approved|blocked]',
+    summary: 'Metadata-document clients waiting for approval (or approved, or blocked)',
+    positionals: [],
+    options: { decision: { type: 'string' } },
+    operation: 'listApprovals',
+    input: (_p, o) => (o.decision ? { decision: o.decision } : {}),
+    print: (value) => {
+      const rows = value as ClientApproval[];
+      if (!rows.length) return 'None.';
+      return formatTable(['DECISION', 'CLIENT ID (document URL)', 'NAME', 'FIRST SEEN'], rows.map((a) => [a.decision, a.clientId, a.clientName ?? '', formatTime(a.firstSeenAt)]));
+    },
+  },
+  'approvals approve': {
+    usage: 'approvals approve <client_id>',
+    summary: 'Approve a metadata-document client (its waiting sign-in continues)',
+    positionals: ['client_id'],
+    options: {},
+    operation: 'decideApproval',
+    input: ([clientId]) => ({ clientId, decision: 'approved' }),
+    print: (value) => `Approved ${(value as ClientApproval).clientId}.`,
+  },
+  'approvals block': {
+    usage: 'approvals block <client_id>',
+    summary: 'Block a metadata-document client (its consents are revoked)',
+    positionals: ['client_id'],
+    options: {},
+    operation: 'decideApproval',
+    input: ([clientId]) => ({ clientId, decision: 'blocked' }),
+    print: (value) => `Blocked ${(value as ClientApproval).clientId}.`,
+  },
+  'clients dormant': {
+    usage: 'clients dormant [--days <n>] [--remove]',
+    summary: 'Self-registered clients unused for n days (default 30) with no live token or consent; --remove deletes them',
+    positionals: [],
+    options: { days: { type: 'string' }, remove: { type: 'boolean' } },
+    operation: 'listDormantClients',
+    input: (_p, o) => ({ days: o.days ? Number(o.days) : 30 }),
+    then: (o) => (o.remove ? { operation: 'removeDormantClients', input: { days: o.days ? Number(o.days) : 30 } } : undefined),
+    print: (value) => {
+      if (typeof (value as { removed?: number }).removed === 'number') return `Removed ${(value as { removed: number }).removed} dormant client(s).`;
+      const rows = value as DormantClient[];
+      if (!rows.length) return 'No dormant clients.';
+      return formatTable(['CLIENT ID', 'NAME', 'CREATED', 'LAST USED'], rows.map((c) => [c.clientId, c.name ?? '', formatTime(c.createdAt), formatTime(c.lastUsedAt)]));
+    },
   },
   'consents list': {
     usage: 'consents list [--client <client_id>] [--user <username>]',
