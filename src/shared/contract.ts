@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type {
+  BackupInfo,
   ClientCredentials,
   ClientDetail,
   ClientPage,
@@ -112,6 +113,9 @@ export const inputSchemas = {
   refreshMetadataDocument: z.strictObject({ clientId }),
   listDormantClients: z.strictObject({ days: z.number().int().min(1).max(3650) }),
   removeDormantClients: z.strictObject({ days: z.number().int().min(1).max(3650), clientIds: z.array(clientId).max(10_000).optional() }),
+  createBackup: z.strictObject({ file: z.string().trim().min(1).max(4096).optional() }),
+  listBackups: z.strictObject({}),
+  restoreBackup: z.strictObject({ file: z.string().trim().min(1, 'choose a backup file').max(4096) }),
 } satisfies Record<OperationName, z.ZodType>;
 
 export type Input<Op extends OperationName> = z.input<(typeof inputSchemas)[Op]>;
@@ -148,6 +152,9 @@ export interface Outputs {
   refreshMetadataDocument: ClientDetail;
   listDormantClients: DormantClient[];
   removeDormantClients: { removed: number };
+  createBackup: BackupInfo;
+  listBackups: BackupInfo[];
+  restoreBackup: { staged: string; message: string };
 }
 
 export type Output<Op extends OperationName> = Outputs[Op];

@@ -161,3 +161,10 @@ export interface ProtocolReport {
   eventsConsidered: number;
   rules: ProtocolRule[];
 }
+
+/** A database backup file. */
+export interface BackupInfo {
+  file: string;
+  bytes: number;
+  createdAt: number;
+}

@@ -31,6 +31,8 @@ export const EVENT_TYPES = [
   'user.disabled',
   'user.enabled',
   'user.deleted',
+  'settings.changed',
+  'backup.created',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

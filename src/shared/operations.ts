@@ -37,6 +37,9 @@ export const OPERATION_NAMES = [
   'refreshMetadataDocument',
   'listDormantClients',
   'removeDormantClients',
+  'createBackup',
+  'listBackups',
+  'restoreBackup',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

@@ -50,7 +50,7 @@ export class RegistrationAdmin {
       const m = settings.metadataDocuments;
       const d = settings.dynamicRegistration;
       this.#audit.record({
-        type: 'client.updated',
+        type: 'settings.changed',
         outcome: 'info',
         summary: `Registration settings changed by ${this.#audit.actor}: metadata documents ${m.enabled ? `on (${m.trust})` : 'off'}, DCR ${d.enabled ? `on (${d.redirectRule})` : 'off'}`,
         data: { registrationSettings: settings },

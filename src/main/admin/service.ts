@@ -12,6 +12,7 @@ import { McpResource } from '../server/oauth/resources';
 import { ActivityAdmin } from './activity';
 import { AuditTrail } from './audit';
 import { RegistrationAdmin } from './registration';
+import { createBackup, listBackups, stageRestore } from '../store/backup';
 import { buildProtocolReport } from './protocol-report';
 import { AdminFailure } from './failure';
 import { UserAdmin } from './users';
@@ -135,6 +136,20 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     },
     listDormantClients: (input) => registration.listDormant(input.days),
     removeDormantClients: (input) => registration.removeDormant(input.days, input.clientIds),
+    createBackup: async (input) => {
+      const backup = await createBackup(deps.db, deps.serverState().dataDir, input.file, now());
+      audit.record({ type: 'backup.created', outcome: 'success', summary: `Database backed up to ${backup.file} by ${audit.actor}`, data: { backup: backup.file } });
+      return backup;
+    },
+    listBackups: () => listBackups(deps.serverState().dataDir),
+    restoreBackup: (input) => {
+      try {
+        const { staged } = stageRestore(deps.serverState().databaseFile, input.file);
+        return { staged, message: 'The backup checked out and is ready: restart MCP Auth Desk to use it (the current database is kept beside it).' };
+      } catch (error) {
+        throw new AdminFailure('invalid_input', (error as Error).message, { file: (error as Error).message });
+      }
+    },
   };
 
   async function run<Op extends OperationName>(name: Op, input: unknown): Promise<Result<Output<Op>>> {

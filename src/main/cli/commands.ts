@@ -1,4 +1,4 @@
-import type { ClientDetail, ClientSummary, Consent, ProtocolReport, TokenInspection, TokenSummary, User } from '../../shared/dto';
+import type { BackupInfo, ClientDetail, ClientSummary, Consent, ProtocolReport, TokenInspection, TokenSummary, User } from '../../shared/dto';
 import type { ActivityEvent } from '../../shared/events';
 import type { ClientApproval, DormantClient, RegistrationSettings } from '../../shared/registration';
 import type { OperationName } from '../../shared/operations';
@@ -393,6 +393,39 @@ export const COMMANDS: Record<string, Command> = {
       if (!rows.length) return 'No dormant clients.';
       return formatTable(['CLIENT ID', 'NAME', 'CREATED', 'LAST USED'], rows.map((c) => [c.clientId, c.name ?? '', formatTime(c.createdAt), formatTime(c.lastUsedAt)]));
     },
+  },
+  'backup create': {
+    usage: 'backup create [--out <file>]',
+    summary: 'Back up the database while the server runs (default: into the data folder\'s backups/)',
+    positionals: [],
+    options: { out: { type: 'string' } },
+    operation: 'createBackup',
+    input: (_p, o) => (o.out ? { file: o.out } : {}),
+    print: (value) => {
+      const b = value as BackupInfo;
+      return `Backed up to ${b.file} (${Math.round(b.bytes / 1024)} KB).`;
+    },
+  },
+  'backup list': {
+    usage: 'backup list',
+    summary: 'Backups in the data folder, newest first',
+    positionals: [],
+    options: {},
+    operation: 'listBackups',
+    input: () => ({}),
+    print: (value) => {
+      const rows = value as BackupInfo[];
+      return rows.length ? formatTable(['FILE', 'SIZE', 'CREATED'], rows.map((b) => [b.file, `${Math.round(b.bytes / 1024)} KB`, formatTime(b.createdAt)])) : 'No backups.';
+    },
+  },
+  'backup restore': {
+    usage: 'backup restore <file>',
+    summary: 'Check a backup and stage it; the server uses it from its next start (the current database is kept beside it)',
+    positionals: ['file'],
+    options: {},
+    operation: 'restoreBackup',
+    input: ([file]) => ({ file }),
+    print: (value) => (value as { message: string }).message,
   },
   'consents list': {
     usage: 'consents list [--client <client_id>] [--user <username>]',

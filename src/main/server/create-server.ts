@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Provider } from 'oidc-provider';
 import { AccessTokenLookup } from '../store/access-tokens';
+import { applyStagedRestore } from '../store/backup';
 import { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from '../store/database';
 import { ensureDataDir } from '../store/data-dir';
 import { EngineStore } from '../store/engine-store';
@@ -121,6 +122,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const onError = config.onError ?? ((error: unknown) => console.error('Unexpected error:', error));
   ensureDataDir(config.dataDir);
   const databaseFile = join(config.dataDir, DATABASE_FILE_NAME);
+  // A restore staged by the admin (CLI or app) is checked and swapped in before anything opens the database.
+  applyStagedRestore(databaseFile);
   const db = openDatabase(databaseFile, { nativeBinding: config.nativeBinding });
   const http = createServer({ keepAliveTimeout: 5000 });
   let closingHttp = false;
