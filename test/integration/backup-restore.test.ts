@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdminService, type AdminService } from '../../src/main/admin/service';
 import type { RunningServer } from '../../src/main/server/create-server';
@@ -50,7 +50,8 @@ describe('backup and restore', () => {
     const later = value(await admin.createClient({ name: 'After the backup' }));
     expect(value(await admin.listBackups({})).map((b) => b.file)).toContain(backup.file);
 
-    const staged = value(await admin.restoreBackup({ file: backup.file }));
+    // The app names a file in the backups folder (only the CLI may give any path).
+    const staged = value(await admin.restoreBackup({ file: basename(backup.file) }));
     expect(staged.message).toMatch(/restart/i);
     // Still the current database until the restart.
     expect(value(await admin.getClient({ clientId: later.client.clientId })).name).toBe('After the backup');
@@ -69,13 +70,19 @@ describe('backup and restore', () => {
     cleanups.push(() => {
       server.removeDataDir();
     }, () => server.close());
-    const garbage = join(server.dataDir, 'garbage.sqlite');
+    mkdirSync(join(server.dataDir, 'backups'), { recursive: true });
+    const garbage = join(server.dataDir, 'backups', 'garbage.sqlite');
     writeFileSync(garbage, 'not a database at all '.repeat(100));
-    const refused = await admin.restoreBackup({ file: garbage });
+    const refused = await admin.restoreBackup({ file: 'garbage.sqlite' });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.message).toContain(garbage);
     expect(existsSync(join(server.dataDir, 'mcp-auth-desk.sqlite.restore'))).toBe(false);
-    expect((await admin.restoreBackup({ file: join(server.dataDir, 'missing.sqlite') })).ok).toBe(false);
+    expect((await admin.restoreBackup({ file: 'missing.sqlite' })).ok).toBe(false);
+    // The app cannot point at files elsewhere.
+    const outside = await admin.restoreBackup({ file: '../mcp-auth-desk.sqlite' });
+    expect(outside.ok ? 'ok' : outside.error.code).toBe('invalid_input');
+    const elsewhere = await admin.createBackup({ file: '/tmp/anywhere.sqlite' });
+    expect(elsewhere.ok ? 'ok' : elsewhere.error.code).toBe('invalid_input');
   });
 
   it('a damaged staged restore stops the start, names the file, and replaces nothing', async () => {

@@ -12,7 +12,8 @@ import { McpResource } from '../server/oauth/resources';
 import { ActivityAdmin } from './activity';
 import { AuditTrail } from './audit';
 import { RegistrationAdmin } from './registration';
-import { createBackup, listBackups, stageRestore } from '../store/backup';
+import { join } from 'node:path';
+import { BACKUPS_FOLDER, createBackup, listBackups, stageRestore } from '../store/backup';
 import { buildProtocolReport } from './protocol-report';
 import { AdminFailure } from './failure';
 import { UserAdmin } from './users';
@@ -86,6 +87,19 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     counts: { clients: clients.counts().clients, users: users.count(), consents: consents.count() },
   });
 
+  /**
+   * Where a backup file may be: anywhere for the CLI (the person at the terminal
+   * chose it), but only a file name inside the data folder's backups/ for the app
+   * and the HTTP bridge, which must not read or write arbitrary paths.
+   */
+  function backupPath(file: string | undefined): string | undefined {
+    if (file === undefined || deps.transport === 'cli') return file;
+    if (!/^[\w.-]+$/.test(file) || file.startsWith('.')) {
+      throw new AdminFailure('invalid_input', 'give a file name (letters, digits, . _ -) inside the backups folder', { file: 'a file name, not a path' });
+    }
+    return join(deps.serverState().dataDir, BACKUPS_FOLDER, file);
+  }
+
   const handlers: Handlers = {
     getServerStatus: status,
     restartServer: async (input) => {
@@ -137,14 +151,14 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     listDormantClients: (input) => registration.listDormant(input.days),
     removeDormantClients: (input) => registration.removeDormant(input.days, input.clientIds),
     createBackup: async (input) => {
-      const backup = await createBackup(deps.db, deps.serverState().dataDir, input.file, now());
+      const backup = await createBackup(deps.db, deps.serverState().dataDir, backupPath(input.file), now());
       audit.record({ type: 'backup.created', outcome: 'success', summary: `Database backed up to ${backup.file} by ${audit.actor}`, data: { backup: backup.file } });
       return backup;
     },
     listBackups: () => listBackups(deps.serverState().dataDir),
     restoreBackup: (input) => {
       try {
-        const { staged } = stageRestore(deps.serverState().databaseFile, input.file);
+        const { staged } = stageRestore(deps.serverState().databaseFile, backupPath(input.file) ?? '');
         return { staged, message: 'The backup checked out and is ready: restart MCP Auth Desk to use it (the current database is kept beside it).' };
       } catch (error) {
         throw new AdminFailure('invalid_input', (error as Error).message, { file: (error as Error).message });

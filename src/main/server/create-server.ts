@@ -23,6 +23,7 @@ import { BIND_HOST, DEFAULT_PORT, MCP_PATH, PURGE_INTERVAL_MS, SERVER_VERSION } 
 import { allowedHosts } from './http/guards';
 import { createRouter } from './http/router';
 import { DcrPolicy } from './oauth/dcr-policy';
+import { ClientAuthThrottle } from './oauth/auth-throttle';
 import { CsrfTokens } from './interaction/csrf';
 import { createInteractionHandler } from './interaction/routes';
 import { createMcpEndpoint } from './mcp/endpoint';
@@ -174,9 +175,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       privateHostsAllowed: () => registrationSettings.get().metadataDocuments.privateHostsAllowed,
       ...config.metadataDocumentFetch,
     });
+    const authThrottle = new ClientAuthThrottle(now);
     const provider = createAuthorizationServer({
       events,
       fetcher,
+      authThrottle,
       engine,
       issuer,
       port,
@@ -257,6 +260,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       handleAdmin,
       onError,
       dcrPolicy: new DcrPolicy(db, now),
+      authThrottle,
+      onAuthorizationRefused: (reason, clientId) =>
+        events.record({
+          type: 'authorization.requested',
+          outcome: 'failure',
+          clientId,
+          summary: 'Authorization request refused: invalid_request',
+          error: 'invalid_request',
+          reason,
+        }),
       onRegistrationRefused: (refusal) =>
         events.record({
           type: 'client.registration_failed',

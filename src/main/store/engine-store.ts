@@ -126,7 +126,8 @@ export class EngineStore {
         WHERE account_id = ? AND client_id = ? AND (expires_at IS NULL OR expires_at > ?)
         ORDER BY updated_at DESC LIMIT 1`),
 
-      findSession: db.prepare<[Buffer]>('SELECT payload FROM sessions WHERE id_hash = ?'),
+      // Sessions and pending interactions end at their expiry, exactly (the engine allows 15 s of clock skew).
+      findSession: db.prepare<[Buffer, number]>('SELECT payload FROM sessions WHERE id_hash = ? AND (expires_at IS NULL OR expires_at > ?)'),
       findSessionByUid: db.prepare<[string]>('SELECT id_hash, payload FROM sessions WHERE uid = ?'),
       upsertSession: db.prepare(`
         INSERT INTO sessions (id_hash, uid, account_id, payload, expires_at)
@@ -135,7 +136,9 @@ export class EngineStore {
           uid = excluded.uid, account_id = excluded.account_id, payload = excluded.payload, expires_at = excluded.expires_at`),
       destroySession: db.prepare<[Buffer]>('DELETE FROM sessions WHERE id_hash = ?'),
 
-      findRecord: db.prepare<[string, Buffer]>('SELECT payload, consumed_at FROM engine_records WHERE model = ? AND id_hash = ?'),
+      findRecord: db.prepare<[string, Buffer, number]>(
+        'SELECT payload, consumed_at FROM engine_records WHERE model = ? AND id_hash = ? AND (expires_at IS NULL OR expires_at > ?)',
+      ),
       upsertRecord: db.prepare(`
         INSERT INTO engine_records (model, id_hash, payload, expires_at)
         VALUES (@model, @id_hash, @payload, @expires_at)
@@ -166,11 +169,11 @@ export class EngineStore {
       return row ? { ...(JSON.parse(row.payload) as Payload), jti: id } : undefined;
     }
     if (model === 'Session') {
-      const row = s.findSession.get(sha256(id)) as { payload: string } | undefined;
+      const row = s.findSession.get(sha256(id), this.#now()) as { payload: string } | undefined;
       return row ? { ...(JSON.parse(row.payload) as Payload), jti: id } : undefined;
     }
     const row = (
-      TOKEN_MODELS.has(model) ? s.findToken.get(sha256(id), model) : s.findRecord.get(model, sha256(id))
+      TOKEN_MODELS.has(model) ? s.findToken.get(sha256(id), model) : s.findRecord.get(model, sha256(id), this.#now())
     ) as TokenRow | undefined;
     if (!row) return undefined;
     const payload: Payload = { ...(JSON.parse(row.payload) as Payload), jti: id };

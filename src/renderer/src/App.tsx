@@ -5,6 +5,7 @@ import { useRoute } from './hooks/useRoute';
 import { ActivityPage } from './pages/activity/ActivityPage';
 import { ClientDetailPage } from './pages/client/ClientDetailPage';
 import { ClientsPage } from './pages/clients/ClientsPage';
+import { RegistrationPage } from './pages/registration/RegistrationPage';
 import { ServerPage } from './pages/server/ServerPage';
 import { UsersPage } from './pages/users/UsersPage';
 
@@ -16,6 +17,7 @@ export function App() {
       {route.page === 'clients' && <ClientsPage />}
       {route.page === 'client' && <ClientDetailPage key={route.clientId} clientId={route.clientId} />}
       {route.page === 'activity' && <ActivityPage />}
+      {route.page === 'registration' && <RegistrationPage />}
       {route.page === 'users' && <UsersPage />}
       {route.page === 'server' && <ServerPage />}
     </AppLayout>

@@ -8,6 +8,7 @@ import { ROUTES } from '../oauth/provider';
 import { normalizeAuthorizationQuery, normalizeTokenForm, rememberOriginalParams } from '../oauth/request-normalizer';
 import type { McpResource } from '../oauth/resources';
 import type { DcrPolicy, DcrRefusal } from '../oauth/dcr-policy';
+import { requestingClientId, type ClientAuthThrottle } from '../oauth/auth-throttle';
 import { PRM_PATH, PRM_ROOT_PATH, sendProtectedResourceMetadata } from '../mcp/resource-metadata';
 import { HttpError, mediaType, readBody, replayRequest, sendJson, sendText } from './body';
 import {
@@ -38,11 +39,15 @@ export interface RouterDeps {
   handleInteraction: (req: IncomingMessage, res: ServerResponse, path: string, host: string) => Promise<boolean>;
   /** The admin's policy for self-registration, checked before the engine. */
   dcrPolicy: DcrPolicy;
+  /** Refuses clients that failed authentication too often (fed by the engine's client_auth failures). */
+  authThrottle: ClientAuthThrottle;
   /** The admin UI and its HTTP bridge (browser mode); absent in the desktop app. */
   handleAdmin?: (req: IncomingMessage, res: ServerResponse, path: string, host: string) => Promise<boolean>;
   onError: (error: unknown) => void;
   /** For the activity log: a registration our policy refused before the engine saw it. */
   onRegistrationRefused?: (refusal: DcrRefusal) => void;
+  /** For the activity log: an authorization request refused before the engine saw it. */
+  onAuthorizationRefused?: (reason: string, clientId: string | null) => void;
 }
 
 
@@ -80,6 +85,17 @@ function classify(path: string): Route {
   return { kind: 'not-found' };
 }
 
+/** Endpoints where a client authenticates. */
+const CLIENT_AUTH_PATHS = new Set<string>([ROUTES.token, ROUTES.introspection, ROUTES.revocation]);
+
+/** Authorization parameters that must appear at most once (`resource` may repeat, RFC 8707). */
+const SINGLE_VALUED = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'prompt', 'nonce', 'response_mode', 'max_age', 'login_hint'];
+
+function repeatedParameter(query: string): string | undefined {
+  const params = new URLSearchParams(query);
+  return SINGLE_VALUED.find((name) => params.getAll(name).length > 1);
+}
+
 function corsPolicy(route: Route): CorsPolicy | undefined {
   switch (route.kind) {
     case 'mcp':
@@ -102,13 +118,36 @@ export function createRouter(deps: RouterDeps) {
     if (req.method === 'GET' && path === ROUTES.authorization) {
       const queryStart = req.url!.indexOf('?');
       const query = queryStart === -1 ? '' : req.url!.slice(queryStart + 1);
+      const repeated = repeatedParameter(query);
+      if (repeated) {
+        // With two redirect_uris (or states...) there is no single place to send the error, nor
+        // a state to echo: say it on a page (RFC 9700, SECURITY_CASES C.26).
+        sendPage(res, 400, 'Invalid request', errorPage('Invalid request', `The parameter ${repeated} was given more than once.`, 'OAuth error: invalid_request'));
+        deps.onAuthorizationRefused?.(`the parameter ${repeated} was given more than once`, new URLSearchParams(query).get('client_id'));
+        return;
+      }
       rememberOriginalParams(req, query);
       const normalized = normalizeAuthorizationQuery(query, deps.resource);
       if (normalized !== undefined) req.url = `${path}?${normalized}`;
-    } else if (req.method === 'POST' && path === ROUTES.token && mediaType(req) === 'application/x-www-form-urlencoded') {
+    } else if (req.method === 'POST' && CLIENT_AUTH_PATHS.has(path) && mediaType(req) === 'application/x-www-form-urlencoded') {
       const body = await readBody(req);
-      const normalized = normalizeTokenForm(body.toString('utf8'), deps.resource);
+      const clientId = requestingClientId(req.headers.authorization, new URLSearchParams(body.toString('utf8')));
+      const retryAfter = clientId ? deps.authThrottle.retryAfter(clientId) : 0;
+      if (retryAfter > 0) {
+        sendJson(
+          res,
+          429,
+          { error: 'temporarily_unavailable', error_description: `too many failed client authentications; try again in ${retryAfter} s` },
+          { 'Retry-After': String(retryAfter), 'Cache-Control': 'no-store' },
+        );
+        return;
+      }
+      const normalized = path === ROUTES.token ? normalizeTokenForm(body.toString('utf8'), deps.resource) : undefined;
       request = replayRequest(req, normalized === undefined ? body : Buffer.from(normalized, 'utf8'));
+    } else if (req.method !== 'POST' && CLIENT_AUTH_PATHS.has(path)) {
+      // RFC 6749 §3.2: the token endpoint (and its siblings) take POST only.
+      sendJson(res, 400, { error: 'invalid_request', error_description: `${path} accepts POST only` }, { 'Cache-Control': 'no-store', Allow: 'POST' });
+      return;
     } else if (req.method === 'POST' && path === ROUTES.registration) {
       const body = await readBody(req);
       let parsed: unknown;

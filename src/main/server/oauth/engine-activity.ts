@@ -3,6 +3,7 @@ import type { EventLog, NewEvent } from '../../store/events';
 import { tokenFingerprint } from '../../store/hashing';
 import { originalParams } from './request-normalizer';
 import { splitScope } from './scopes';
+import type { ClientAuthThrottle } from './auth-throttle';
 
 /**
  * Turns each engine request into an activity event: what the client asked,
@@ -32,7 +33,7 @@ function reasonOf(error: EngineError | undefined): string | undefined {
   return error.error_detail || error.error_description || error.message;
 }
 
-export function installEngineActivity(provider: Provider, events: EventLog): void {
+export function installEngineActivity(provider: Provider, events: EventLog, throttle?: ClientAuthThrottle): void {
   const errors = new WeakMap<object, EngineError>();
   for (const name of ERROR_EVENTS) {
     (provider as unknown as { on(event: string, listener: (ctx: object, error: EngineError) => void): void }).on(name, (ctx, error) =>
@@ -44,7 +45,12 @@ export function installEngineActivity(provider: Provider, events: EventLog): voi
     await next();
     const oidcCtx = ctx as unknown as KoaContextWithOIDC;
     const event = describe(oidcCtx, errors.get(ctx));
-    for (const item of event) events.record(item);
+    for (const item of event) {
+      events.record(item);
+      if (item.type === 'client.authentication_failed' && item.clientId) throttle?.failed(item.clientId);
+    }
+    const clientId = oidcCtx.oidc?.client?.clientId;
+    if (clientId && ctx.status < 400 && oidcCtx.oidc.route === 'token') throttle?.succeeded(clientId);
   });
 }
 

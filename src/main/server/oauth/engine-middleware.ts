@@ -67,6 +67,21 @@ export function installEngineMiddleware(
     const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
     const route = oidc?.route;
     const body = ctx.body as Record<string, unknown> | undefined;
+    // RFC 7636 §4.6: a code_verifier that fails the check, malformed included, is invalid_grant.
+    if (route === 'token' && ctx.status === 400 && body?.error === 'invalid_request' && /^code_verifier /.test(String(body.error_description))) {
+      body.error = 'invalid_grant';
+    }
+    // RFC 6749 §5.2 / RFC 7662 §2.1: no client authentication at all is invalid_client (401), not a malformed request.
+    if (
+      (route === 'token' || route === 'introspection' || route === 'revocation') &&
+      body?.error === 'invalid_request' &&
+      body.error_description === 'no client authentication mechanism provided'
+    ) {
+      ctx.status = 401;
+      body.error = 'invalid_client';
+      body.error_description = 'client authentication failed: no client credentials were sent';
+      ctx.set('WWW-Authenticate', 'Basic realm="MCP Auth Desk"');
+    }
     // RFC 6749 §5.2: a grant type the client did not register is `unauthorized_client`
     // (the engine says invalid_request).
     if (route === 'token' && ctx.status === 400 && body?.error === 'invalid_request' && oidc.client) {

@@ -21,6 +21,7 @@ import type { Engine } from './engine';
 import { installEngineMiddleware } from './engine-middleware';
 import type { MetadataDocumentFetcher } from './cimd/document-fetcher';
 import { createMetadataDocumentPolicy } from './cimd/policy';
+import type { ClientAuthThrottle } from './auth-throttle';
 import { installEngineActivity } from './engine-activity';
 import { redirectUriMatches, redirectUriProblem } from './redirect-uris';
 import type { McpResource } from './resources';
@@ -36,6 +37,7 @@ export interface AuthorizationServerDeps {
   keys: KeyMaterial;
   events: EventLog;
   fetcher: MetadataDocumentFetcher;
+  authThrottle: ClientAuthThrottle;
   /**
    * Bench-only: keep the engine's records in its in-memory development adapter
    * instead of SQLite, to measure the engine's own baseline with the same
@@ -53,6 +55,9 @@ export const ROUTES = {
   introspection: '/introspect',
   jwks: '/jwks',
 } as const;
+
+/** More redirect URIs than any real client needs: refusing them keeps one registration small. */
+const MAX_REDIRECT_URIS = 20;
 
 /** DCR routes: metadata validation on these is a self-registration, with stricter rules. */
 const SELF_REGISTRATION_ROUTES = new Set(['registration', 'client_update']);
@@ -204,6 +209,10 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
           throw new errors.InvalidClientMetadata(`${key} must be a string`);
         }
         if (key !== 'software_id') return; // the checks below run once per client
+        const uris = (metadata as { redirect_uris?: unknown }).redirect_uris;
+        if (Array.isArray(uris) && uris.length > MAX_REDIRECT_URIS) {
+          throw new errors.InvalidClientMetadata(`a client may register at most ${MAX_REDIRECT_URIS} redirect_uris (got ${uris.length})`);
+        }
         const grantTypes = (metadata as { grant_types?: unknown }).grant_types;
         if (Array.isArray(grantTypes)) {
           (metadata as unknown as { grant_types: unknown[] }).grant_types = grantTypes.filter(
@@ -306,6 +315,6 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
 
   installEngineMiddleware(provider, { store, errors, events: deps.events, registration: metadataPolicy.settings });
   // Inside the unit of work (registered after it), so events commit with the request's changes.
-  installEngineActivity(provider, deps.events);
+  installEngineActivity(provider, deps.events, deps.authThrottle);
   return provider;
 }

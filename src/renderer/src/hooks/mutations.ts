@@ -2,6 +2,7 @@ import { notifications } from '@mantine/notifications';
 import type { Result, ServerStatus } from '../../../shared/dto';
 import type { Input } from '../../../shared/contract';
 import { api } from '../api';
+import { invalidateApprovals } from './useApprovals';
 import { invalidateServerStatus } from './useServerStatus';
 
 export interface MutationMessages<T> {
@@ -117,3 +118,30 @@ export async function restartServer(port: number): Promise<Result<ServerStatus>>
   invalidateServerStatus();
   return result;
 }
+
+export const updateRegistrationSettings = (settings: Input<'updateRegistrationSettings'>) =>
+  runMutation(api.updateRegistrationSettings(settings), {
+    success: 'Registration settings saved: they apply to the next client that registers or signs in.',
+    failure: 'Could not save the registration settings',
+  });
+
+export async function decideApproval(clientId: string, decision: 'approved' | 'blocked', label: string) {
+  const result = await runMutation(api.decideApproval({ clientId, decision }), {
+    success: decision === 'approved' ? `${label} approved: it can now ask users for access.` : `${label} blocked: its consents and tokens are revoked.`,
+    failure: decision === 'approved' ? `Could not approve ${label}` : `Could not block ${label}`,
+  });
+  invalidateApprovals();
+  return result;
+}
+
+export const refreshMetadataDocument = (clientId: string) =>
+  runMutation(api.refreshMetadataDocument({ clientId }), {
+    success: 'Metadata document fetched again.',
+    failure: 'Could not refresh the metadata document',
+  });
+
+export const removeDormantClients = (days: number, clientIds: string[]) =>
+  runMutation(api.removeDormantClients({ days, clientIds }), {
+    success: (v) => `${plural(v.removed, 'dormant client')} removed.`,
+    failure: 'Could not remove the dormant clients',
+  });

@@ -1,8 +1,9 @@
-/** The admin UI's routes, kept in the URL fragment: '#/clients', '#/clients/<id>', '#/activity', '#/users', '#/server'. */
+/** The admin UI's routes, kept in the URL fragment: '#/clients', '#/clients/<id>', '#/activity', '#/registration', '#/users', '#/server'. */
 export type Route =
   | { page: 'clients' }
   | { page: 'client'; clientId: string }
   | { page: 'activity' }
+  | { page: 'registration' }
   | { page: 'users' }
   | { page: 'server' };
 
@@ -13,6 +14,7 @@ export function parseRoute(hash: string): Route {
     return { page: 'client', clientId: decodeURIComponent(rest.join('/')) };
   }
   if (section === 'activity') return { page: 'activity' };
+  if (section === 'registration') return { page: 'registration' };
   if (section === 'users') return { page: 'users' };
   if (section === 'server') return { page: 'server' };
   return { page: 'clients' };

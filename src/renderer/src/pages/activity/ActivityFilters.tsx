@@ -1,6 +1,6 @@
 import { Group, Input, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
 import type { EventOutcome } from '../../../../shared/events';
-import { useClients } from '../../hooks/useClients';
+import { useClientChoices } from '../../hooks/useClients';
 import { TYPE_OPTIONS } from '../../lib/activity';
 
 export interface FilterValues {
@@ -21,7 +21,7 @@ const OUTCOME_OPTIONS = [
 
 /** Client, User, Type and Outcome. */
 export function ActivityFilters({ value, onChange }: { value: FilterValues; onChange: (next: FilterValues) => void }) {
-  const clients = useClients({ limit: 500 });
+  const clients = useClientChoices();
   const set = (patch: Partial<FilterValues>) => onChange({ ...value, ...patch });
   const clientOptions = [
     { value: 'all', label: 'All clients' },

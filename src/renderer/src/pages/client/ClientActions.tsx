@@ -10,7 +10,7 @@ import { RotateSecretModal } from './RotateSecretModal';
 
 type Dialog = 'edit' | 'rotate' | 'disable' | 'delete' | null;
 
-/** Edit, Rotate secret (confidential clients), Disable/Enable and Delete. */
+/** Edit, Rotate secret (confidential clients; a metadata-document client never has a secret), Disable/Enable and Delete. */
 export function ClientActions({ client, onChanged }: { client: ClientDetail; onChanged: () => void }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [enabling, runEnable] = useBusy();
@@ -29,7 +29,7 @@ export function ClientActions({ client, onChanged }: { client: ClientDetail; onC
         <Button variant="default" onClick={() => setDialog('edit')}>
           Edit
         </Button>
-        {!client.isPublic && (
+        {!client.isPublic && client.registrationType !== 'metadata_document' && (
           <Button variant="default" onClick={() => setDialog('rotate')}>
             Rotate secret
           </Button>

@@ -4,6 +4,7 @@ import { CopyIconButton } from '../../components/CopyIconButton';
 import { RelativeTime } from '../../components/RelativeTime';
 import { FLOW_LABELS, REGISTRATION_LABELS, formatDate, formatUptime } from '../../lib/format';
 import { DEFAULT_ACCESS_TOKEN_TTL_SECONDS, DEFAULT_REFRESH_TOKEN_TTL_SECONDS } from '../../lib/tokens';
+import { MetadataDocumentSection } from './MetadataDocumentSection';
 import { TestingControls } from './TestingControls';
 
 function Item({ label, children }: { label: string; children: React.ReactNode }) {
@@ -57,6 +58,11 @@ export function ClientOverview({ client, onChanged }: { client: ClientDetail; on
             </Text>
           </Item>
           <Item label="Redirect URIs">
+            {client.registrationType === 'metadata_document' && (
+              <Text size="xs" c="dimmed" mb={4}>
+                From the metadata document
+              </Text>
+            )}
             {client.redirectUris.length === 0 ? (
               <Text span size="sm" c="dimmed">
                 None (client credentials only)
@@ -104,6 +110,7 @@ export function ClientOverview({ client, onChanged }: { client: ClientDetail; on
           {client.softwareVersion !== null && <Item label="Software version">{client.softwareVersion}</Item>}
         </DataList>
       </Paper>
+      {client.registrationType === 'metadata_document' && <MetadataDocumentSection client={client} onRefreshed={onChanged} />}
       <TestingControls client={client} onChanged={onChanged} />
     </Stack>
   );

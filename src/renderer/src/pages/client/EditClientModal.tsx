@@ -23,7 +23,9 @@ export function EditClientModal({ client, opened, onClose, onSaved }: Props) {
   const [scopes, setScopes] = useState<string[]>([]);
   const [error, setError] = useState<AdminError | undefined>(undefined);
   const [busy, run] = useBusy();
-  const withRedirects = client.flow === 'authorization_code';
+  const fromDocument = client.registrationType === 'metadata_document';
+  // A metadata-document client's redirect URIs come from its document: Refresh fetches them again.
+  const withRedirects = client.flow === 'authorization_code' && !fromDocument;
 
   // Start from the client's current values each time the dialog opens.
   useEffect(() => {
@@ -60,7 +62,19 @@ export function EditClientModal({ client, opened, onClose, onSaved }: Props) {
       <form onSubmit={submit} noValidate>
         <Stack>
           {generalError && <Alert color="red">{generalError}</Alert>}
-          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} />
+          <TextInput
+            label="Name"
+            required
+            description={fromDocument ? 'The next fetch of the metadata document sets it to the document’s client_name again.' : undefined}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={errors.name}
+          />
+          {fromDocument && (
+            <Text size="sm" c="dimmed">
+              Redirect URIs come from the metadata document; use Refresh on the Overview to fetch them again.
+            </Text>
+          )}
           {withRedirects && (
             <Textarea
               label="Redirect URIs"
