@@ -12,9 +12,31 @@ import { AlreadyConsumedError, type EngineStore, type Payload } from './engine-s
  * transaction just before the response is sent. Consuming a single-use record
  * is a conditional UPDATE inside that transaction, so of two concurrent
  * redemptions exactly one commits.
+ *
+ * A request that fails stores nothing it created or consumed: a refused request
+ * (4xx) keeps only its revocations (a replayed code or refresh token revokes the
+ * grant) and its activity events; a failed one (5xx) keeps only its events.
  */
 
 type Operation = (store: EngineStore) => void;
+
+/** What a queued write is, which decides whether a failed request keeps it. */
+export type OperationKind = 'change' | 'revocation' | 'event';
+
+/** How the request ended: success (< 400), refused (4xx), failed (5xx). */
+export type UnitOutcome = 'success' | 'refused' | 'failed';
+
+const KEPT: Record<UnitOutcome, ReadonlySet<OperationKind>> = {
+  success: new Set(['change', 'revocation', 'event']),
+  refused: new Set(['revocation', 'event']),
+  failed: new Set(['event']),
+};
+
+interface Queued {
+  kind: OperationKind;
+  run: Operation;
+  afterCommit?: () => void;
+}
 
 interface OverlayEntry {
   payload?: Payload;
@@ -23,9 +45,8 @@ interface OverlayEntry {
 }
 
 export class UnitOfWork {
-  readonly operations: Operation[] = [];
-  /** Run after a successful commit (e.g. publishing the activity events the unit wrote). */
-  readonly afterCommit: (() => void)[] = [];
+  /** Queued writes; `afterCommit` runs once the write is committed (e.g. publishing an activity event). */
+  readonly operations: Queued[] = [];
   readonly overlay = new Map<string, OverlayEntry>();
   readonly revokedGrants = new Set<string>();
 
@@ -46,33 +67,36 @@ export interface CommitResult {
 }
 
 /**
- * Runs `work` with writes deferred, then commits them atomically. `decide` runs
- * after `work` and before the commit and can drop the unit (for a failed request
- * whose partial writes must not land).
+ * Runs `work` with writes deferred, then commits, in one transaction, the writes
+ * that its outcome keeps (see KEPT).
  */
 export async function withUnitOfWork(
   store: EngineStore,
   work: () => Promise<void>,
-  shouldCommit: () => boolean,
+  outcome: () => UnitOutcome,
 ): Promise<CommitResult> {
   const unit = new UnitOfWork();
   await currentUnit.run(unit, work);
-  if (!shouldCommit()) return {};
-  if (unit.operations.length === 0) {
-    for (const callback of unit.afterCommit) callback();
-    return {};
+  const kept = KEPT[outcome()];
+  const operations = unit.operations.filter((operation) => kept.has(operation.kind));
+  if (operations.length > 0) {
+    try {
+      store.db.transaction(() => {
+        for (const operation of operations) operation.run(store);
+      }).immediate();
+    } catch (error) {
+      if (error instanceof AlreadyConsumedError) return { conflict: 'consumed' };
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { conflict: 'grant_revoked' };
+      throw error;
+    }
   }
-  try {
-    store.db.transaction(() => {
-      for (const operation of unit.operations) operation(store);
-    }).immediate();
-  } catch (error) {
-    if (error instanceof AlreadyConsumedError) return { conflict: 'consumed' };
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { conflict: 'grant_revoked' };
-    throw error;
-  }
-  for (const callback of unit.afterCommit) callback();
+  for (const operation of operations) operation.afterCommit?.();
   return {};
+}
+
+/** The outcome of an HTTP status, for `withUnitOfWork`. */
+export function outcomeOfStatus(status: number): UnitOutcome {
+  return status < 400 ? 'success' : status < 500 ? 'refused' : 'failed';
 }
 
 /**
@@ -80,16 +104,15 @@ export async function withUnitOfWork(
  * commits (or not) together with what the request changed. Returns false when
  * no engine request is in progress.
  */
-export function queueInCurrentUnit(operation: Operation, afterCommit?: () => void): boolean {
+export function queueInCurrentUnit(operation: Operation, afterCommit?: () => void, kind: OperationKind = 'event'): boolean {
   const unit = currentUnit.getStore();
   if (!unit) return false;
-  unit.operations.push(operation);
-  if (afterCommit) unit.afterCommit.push(afterCommit);
+  unit.operations.push({ kind, run: operation, afterCommit });
   return true;
 }
 
-function record(unit: UnitOfWork | undefined, store: EngineStore, operation: Operation): void {
-  if (unit) unit.operations.push(operation);
+function record(unit: UnitOfWork | undefined, store: EngineStore, kind: OperationKind, operation: Operation): void {
+  if (unit) unit.operations.push({ kind, run: operation });
   else operation(store);
 }
 
@@ -105,7 +128,7 @@ export function createAdapterClass(store: EngineStore) {
       const model = this.#model;
       const unit = currentUnit.getStore();
       if (unit) unit.overlay.set(UnitOfWork.key(model, id), { payload: { ...payload, jti: model === 'Client' ? undefined : id } });
-      record(unit, store, (s) => s.upsert(model, id, payload, expiresIn));
+      record(unit, store, 'change', (s) => s.upsert(model, id, payload, expiresIn));
     }
 
     async find(id: string): Promise<Payload | undefined> {
@@ -141,21 +164,21 @@ export function createAdapterClass(store: EngineStore) {
         const key = UnitOfWork.key(model, id);
         unit.overlay.set(key, { ...unit.overlay.get(key), consumedAt: Math.floor(store.now() / 1000) });
       }
-      record(unit, store, (s) => s.consume(model, id));
+      record(unit, store, 'change', (s) => s.consume(model, id));
     }
 
     async destroy(id: string): Promise<void> {
       const model = this.#model;
       const unit = currentUnit.getStore();
       if (unit) unit.overlay.set(UnitOfWork.key(model, id), { deleted: true });
-      record(unit, store, (s) => s.destroy(model, id));
+      record(unit, store, 'revocation', (s) => s.destroy(model, id));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
       const model = this.#model;
       const unit = currentUnit.getStore();
       if (unit) unit.revokedGrants.add(grantId);
-      record(unit, store, (s) => s.revokeByGrantId(model, grantId));
+      record(unit, store, 'revocation', (s) => s.revokeByGrantId(model, grantId));
     }
   };
 }

@@ -169,7 +169,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
         });
         returnTo = await provider.interactionResult(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
       },
-      () => true,
+      () => 'success',
     );
     redirectAfterPost(res, returnTo);
   }

@@ -3,7 +3,7 @@ import type { EngineStore } from '../../store/engine-store';
 import { isHashedClientSecret } from '../../store/hashing';
 import type { EventLog } from '../../store/events';
 import type { RegistrationSettingsStore } from '../../store/registration-settings';
-import { withUnitOfWork } from '../../store/oidc-adapter';
+import { outcomeOfStatus, withUnitOfWork } from '../../store/oidc-adapter';
 import { approvedOrigins } from '../http/guards';
 import type { Engine } from './engine';
 import { RESOURCE_SCOPES } from './scopes';
@@ -23,7 +23,7 @@ export function installEngineMiddleware(
 
   provider.use(async (ctx, next) => {
     const oidcCtx = ctx as unknown as KoaContextWithOIDC;
-    const { conflict } = await withUnitOfWork(store, () => next() as Promise<void>, () => ctx.status < 500);
+    const { conflict } = await withUnitOfWork(store, () => next() as Promise<void>, () => outcomeOfStatus(ctx.status));
     if (!conflict) return;
     // Another request consumed the same code or refresh token first, or the grant was
     // revoked meanwhile. Treat it as a replay: nothing of this request was written,
