@@ -119,6 +119,25 @@ describe('one transaction per engine request', () => {
     }
   });
 
+  it('a refused refresh stores nothing: the refresh token it presented still works', async () => {
+    const server = await startTestServer();
+    cleanups.push(server.removeDataDir);
+    try {
+      const { clientId, code, verifier } = await codeFor(server.issuer, TEST_USERNAME, { resource: `http://127.0.0.1:${server.port}/mcp` });
+      const tokens = await exchangeCode(server.issuer, clientId, code, verifier);
+      const refreshToken = tokens.body.refresh_token as string;
+      // Another resource than the grant's: refused (after the engine had already rotated in memory).
+      const refused = await postForm(`${server.issuer}/token`, {
+        grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken, resource: `http://localhost:${server.port}/mcp`,
+      });
+      expect(refused.body.error).toBe('invalid_target');
+      const retried = await postForm(`${server.issuer}/token`, { grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken });
+      expect(retried.status, retried.text).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('100 parallel refreshes of one refresh token: exactly one succeeds and the grant is revoked', async () => {
     const server = await startTestServer();
     cleanups.push(server.removeDataDir);
