@@ -7,7 +7,7 @@ import { landingPage } from './landing';
 import { ROUTES } from '../oauth/provider';
 import { normalizeAuthorizationQuery, normalizeTokenForm, rememberOriginalParams } from '../oauth/request-normalizer';
 import type { McpResource } from '../oauth/resources';
-import type { DcrPolicy, DcrRefusal } from '../oauth/dcr-policy';
+import { metadataShapeProblem, type DcrPolicy, type DcrRefusal } from '../oauth/dcr-policy';
 import { requestingClientId, type ClientAuthThrottle } from '../oauth/auth-throttle';
 import { PRM_PATH, PRM_ROOT_PATH, sendProtectedResourceMetadata } from '../mcp/resource-metadata';
 import { HttpError, mediaType, readBody, replayRequest, sendJson, sendText } from './body';
@@ -163,6 +163,21 @@ export function createRouter(deps: RouterDeps) {
           ...refusal.headers,
         });
         deps.onRegistrationRefused?.(refusal);
+        return;
+      }
+      request = replayRequest(req, body);
+    } else if (req.method === 'PUT' && path.startsWith(`${ROUTES.registration}/`) && mediaType(req) === 'application/json') {
+      // RFC 7592 updates carry the same metadata: the same shape check.
+      const body = await readBody(req);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        parsed = undefined;
+      }
+      const refusal = metadataShapeProblem(parsed);
+      if (refusal) {
+        sendJson(res, refusal.status, { error: refusal.error, error_description: refusal.description }, { 'Cache-Control': 'no-store' });
         return;
       }
       request = replayRequest(req, body);

@@ -32,6 +32,27 @@ function redirectUriRefused(uri: string, policy: RegistrationSettings['dynamicRe
   }`;
 }
 
+/**
+ * Client metadata is strings, numbers, booleans and arrays of them (only `jwks` is an
+ * object). Anything else is refused before the engine sees it: an object with a
+ * broken `toString` would otherwise crash the engine's own checks (found by fuzzing).
+ */
+export function metadataShapeProblem(body: unknown): DcrRefusal | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined; // the engine refuses these
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (key === 'jwks') continue;
+    const items = Array.isArray(value) ? value : [value];
+    if (items.some((item) => item !== null && typeof item === 'object')) {
+      return {
+        status: 400,
+        error: 'invalid_client_metadata',
+        description: `${key} must be ${Array.isArray(value) ? 'an array of strings' : 'a string, number or boolean'}`,
+      };
+    }
+  }
+  return undefined;
+}
+
 export class DcrPolicy {
   readonly #settings: RegistrationSettingsStore;
   readonly #db: SqliteDatabase;
@@ -46,6 +67,8 @@ export class DcrPolicy {
 
   /** Checks a registration request body (already parsed); undefined when it may go on to the engine. */
   check(body: unknown): DcrRefusal | undefined {
+    const shape = metadataShapeProblem(body);
+    if (shape) return shape;
     const policy = this.#settings.get().dynamicRegistration;
     if (!policy.enabled) {
       return { status: 403, error: 'access_denied', description: 'Dynamic Client Registration is turned off on this server; ask its administrator for a client' };

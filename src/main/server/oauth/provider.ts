@@ -210,8 +210,15 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
         }
         if (key !== 'software_id') return; // the checks below run once per client
         const uris = (metadata as { redirect_uris?: unknown }).redirect_uris;
-        if (Array.isArray(uris) && uris.length > MAX_REDIRECT_URIS) {
-          throw new errors.InvalidClientMetadata(`a client may register at most ${MAX_REDIRECT_URIS} redirect_uris (got ${uris.length})`);
+        if (Array.isArray(uris)) {
+          if (uris.length > MAX_REDIRECT_URIS) {
+            throw new errors.InvalidClientMetadata(`a client may register at most ${MAX_REDIRECT_URIS} redirect_uris (got ${uris.length})`);
+          }
+          // Checked here, first: some of the engine's checks parse these URIs before validating them.
+          for (const uri of uris) {
+            const problem = redirectUriProblem(uri);
+            if (problem) throw new errors.InvalidClientMetadata(problem);
+          }
         }
         const grantTypes = (metadata as { grant_types?: unknown }).grant_types;
         if (Array.isArray(grantTypes)) {
