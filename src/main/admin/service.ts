@@ -13,7 +13,7 @@ import { ActivityAdmin } from './activity';
 import { AuditTrail } from './audit';
 import { RegistrationAdmin } from './registration';
 import { join } from 'node:path';
-import { BACKUPS_FOLDER, createBackup, listBackups, stageRestore } from '../store/backup';
+import { BACKUPS_FOLDER, BackupExistsError, createBackup, listBackups, stageRestore } from '../store/backup';
 import { buildProtocolReport } from './protocol-report';
 import { AdminFailure } from './failure';
 import { UserAdmin } from './users';
@@ -151,7 +151,9 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     listDormantClients: (input) => registration.listDormant(input.days),
     removeDormantClients: (input) => registration.removeDormant(input.days, input.clientIds),
     createBackup: async (input) => {
-      const backup = await createBackup(deps.db, deps.serverState().dataDir, backupPath(input.file), now());
+      const backup = await createBackup(deps.db, deps.serverState().dataDir, backupPath(input.file), now()).catch((error: unknown) => {
+        throw error instanceof BackupExistsError ? new AdminFailure('conflict', error.message) : error;
+      });
       audit.record({ type: 'backup.created', outcome: 'success', summary: `Database backed up to ${backup.file} by ${audit.actor}`, data: { backup: backup.file } });
       return backup;
     },

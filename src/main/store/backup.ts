@@ -16,6 +16,9 @@ import { SCHEMA_VERSION } from './migrations';
  */
 
 export const BACKUPS_FOLDER = 'backups';
+
+/** The chosen backup file exists already: a backup never overwrites a file. */
+export class BackupExistsError extends Error {}
 const RESTORE_SUFFIX = '.restore';
 
 export interface BackupFile {
@@ -30,7 +33,7 @@ function timestamp(now: number): string {
 
 export async function createBackup(db: SqliteDatabase, dataDir: string, target?: string, now = Date.now()): Promise<BackupFile> {
   const file = resolve(target ?? join(dataDir, BACKUPS_FOLDER, `mcp-auth-desk-${timestamp(now)}.sqlite`));
-  if (existsSync(file)) throw new Error(`${file} already exists; choose another file name`);
+  if (existsSync(file)) throw new BackupExistsError(`${file} already exists; choose another file name`);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   await db.backup(file);
   return { file, bytes: statSync(file).size, createdAt: now };
