@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Group, Table, Text } from '@mantine/core';
 import type { Consent } from '../../../../shared/dto';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { ErrorAlert, PageLoader } from '../../components/LoadState';
@@ -8,6 +8,7 @@ import { revokeAllConsents, revokeConsent } from '../../hooks/mutations';
 import { useConsents } from '../../hooks/useConsents';
 import { useDialogTarget } from '../../hooks/useDialogTarget';
 import { formatDate } from '../../lib/format';
+import { ActionsHeader } from '../../components/ActionsHeader';
 
 /** The users who consented to a client, with Revoke and Revoke all. */
 export function ClientConsents({ clientId, onChanged }: { clientId: string; onChanged: () => void }) {
@@ -50,9 +51,7 @@ export function ClientConsents({ clientId, onChanged }: { clientId: string; onCh
                 <Table.Th>Granted</Table.Th>
                 <Table.Th>Last used</Table.Th>
                 <Table.Th ta="right">Tokens</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
+                <ActionsHeader />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

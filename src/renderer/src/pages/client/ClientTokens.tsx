@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Group, Paper, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Code, Group, Paper, Table, Text } from '@mantine/core';
 import type { TokenSummary } from '../../../../shared/dto';
 import { ErrorAlert, PageLoader } from '../../components/LoadState';
 import { RelativeTime } from '../../components/RelativeTime';
@@ -6,6 +6,7 @@ import { useClientTokens } from '../../hooks/useClientTokens';
 import { useDialogTarget } from '../../hooks/useDialogTarget';
 import { TOKEN_KIND_LABELS, TOKEN_STATUS } from '../../lib/tokens';
 import { TokenDrawer } from './TokenDrawer';
+import { ActionsHeader } from '../../components/ActionsHeader';
 
 function Expires({ token }: { token: TokenSummary }) {
   if (token.expiresAt === null) return <Text size="sm">Never</Text>;
@@ -46,9 +47,7 @@ export function ClientTokens({ clientId }: { clientId: string }) {
                   <Table.Th>Issued</Table.Th>
                   <Table.Th>Expires</Table.Th>
                   <Table.Th>Status</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
+                  <ActionsHeader />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>

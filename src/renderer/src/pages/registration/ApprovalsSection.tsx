@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { ClientApproval, MetadataTrust } from '../../../../shared/registration';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { ErrorAlert, PageLoader } from '../../components/LoadState';
@@ -8,6 +8,7 @@ import { useDecidedApprovals, usePendingApprovals } from '../../hooks/useApprova
 import { useDialogTarget } from '../../hooks/useDialogTarget';
 import { decideApproval } from '../../hooks/mutations';
 import { DECISION_BADGES, approvalLabel } from '../../lib/registration';
+import { ActionsHeader } from '../../components/ActionsHeader';
 
 /** The client's name (from its document) and its client_id, the document's URL. */
 function ClientCells({ approval }: { approval: ClientApproval }) {
@@ -64,9 +65,7 @@ function PendingTable({ approvals }: { approvals: ClientApproval[] }) {
             <Table.Th>Host</Table.Th>
             <Table.Th>Client ID (document URL)</Table.Th>
             <Table.Th>First seen</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <ActionsHeader />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -101,9 +100,7 @@ function DecidedTable({ approvals, onBlock }: { approvals: ClientApproval[]; onB
             <Table.Th>Client ID (document URL)</Table.Th>
             <Table.Th>Decision</Table.Th>
             <Table.Th>Decided</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <ActionsHeader />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -1,5 +1,6 @@
-import { Badge, Button, Group, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Group, Table, Text } from '@mantine/core';
 import type { User } from '../../../../shared/dto';
+import { ActionsHeader } from '../../components/ActionsHeader';
 
 interface Props {
   users: User[];
@@ -19,9 +20,7 @@ export function UsersTable({ users, onShowConsents, onToggle, onDelete }: Props)
             <Table.Th>Password</Table.Th>
             <Table.Th>Status</Table.Th>
             <Table.Th ta="right">Consents</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
+            <ActionsHeader />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
