@@ -6,6 +6,7 @@ import { ErrorAlert, PageLoader } from '../../components/LoadState';
 import { useServerStatus } from '../../hooks/useServerStatus';
 import { canRestart } from '../../components/ServerBanners';
 import { formatUptime } from '../../lib/format';
+import { BackupsSection } from './BackupsSection';
 import { PortRestartForm } from './PortRestartForm';
 
 function Item({ label, children }: { label: string; children: React.ReactNode }) {
@@ -111,6 +112,7 @@ export function ServerPage() {
             <Count label="Consents" value={status.data.counts.consents} />
           </SimpleGrid>
           <Details status={status.data} />
+          <BackupsSection />
         </>
       )}
     </Stack>
