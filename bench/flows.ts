@@ -15,6 +15,7 @@ export interface FlowOptions {
   connections: number;
   warmupS: number;
   durationS: number;
+  onMeasure?: (phase: 'start' | 'end') => void;
 }
 
 /** One browser session's cookies, shared by every loop (as one signed-in browser would be). */
@@ -120,6 +121,7 @@ export async function authCodeLoad(origin: string, username: string, options: Fl
       concurrency: options.connections,
       warmupS: options.warmupS,
       durationS: options.durationS,
+      onMeasure: options.onMeasure,
       iteration: async () => {
         await client.exchange();
       },
@@ -141,6 +143,7 @@ export async function refreshLoad(origin: string, username: string, options: Flo
       concurrency: options.connections,
       warmupS: options.warmupS,
       durationS: options.durationS,
+      onMeasure: options.onMeasure,
       iteration: async (loop) => {
         const current = chains[loop]!;
         const response = await client.http.postForm('/token', { grant_type: 'refresh_token', refresh_token: current, client_id: client.clientId });

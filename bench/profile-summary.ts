@@ -2,10 +2,11 @@
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`): the heaviest functions
  * by self time and by total (inclusive) time, and self time per file/package.
  *
- *   node --import tsx bench/profile-summary.ts <file.cpuprofile> [--since <µs>] [--top 25]
+ *   node --import tsx bench/profile-summary.ts <file.cpuprofile> [--since <µs>] [--until <µs>] [--top 25]
  *
- * `--since` drops samples taken before that process.hrtime value in
- * microseconds (the target prints it when ready), so start-up is not counted.
+ * `--since`/`--until` keep only samples between those process.hrtime values in
+ * microseconds (the benchmark passes its measured window), so start-up,
+ * warm-up and pauses are not counted.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -67,7 +68,7 @@ function fileGroup(url: string): string {
   return short;
 }
 
-export function summarizeProfile(file: string, options: { sinceMicros?: number; top?: number } = {}): ProfileSummary {
+export function summarizeProfile(file: string, options: { sinceMicros?: number; untilMicros?: number; top?: number } = {}): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const top = options.top ?? 20;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -86,6 +87,7 @@ export function summarizeProfile(file: string, options: { sinceMicros?: number; 
     time += profile.timeDeltas[i] ?? 0;
     const delta = profile.timeDeltas[i + 1] ?? 0; // the time until the next sample is this sample's weight
     if (options.sinceMicros !== undefined && time < options.sinceMicros) continue;
+    if (options.untilMicros !== undefined && time > options.untilMicros) continue;
     const node = byId.get(profile.samples[i]!)!;
     const name = node.callFrame.functionName;
     counted += delta;
@@ -143,9 +145,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.exit(2);
   }
   const since = args.indexOf('--since');
+  const until = args.indexOf('--until');
   const topIndex = args.indexOf('--top');
   const summary = summarizeProfile(file, {
     sinceMicros: since === -1 ? undefined : Number(args[since + 1]),
+    untilMicros: until === -1 ? undefined : Number(args[until + 1]),
     top: topIndex === -1 ? 25 : Number(args[topIndex + 1]),
   });
   console.log(formatProfile(summary, file));

@@ -15,12 +15,13 @@
  * generator (autocannon, or the flow driver) runs here. Everything is on
  * 127.0.0.1, in fresh temp data folders that are removed afterwards.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { authCodeLoad, refreshLoad } from './flows';
-import { foreignPct, snapshot, waitForQuiet } from './lib/cpu';
+import { foreignPct, MeasureWindow, snapshot, waitForQuiet } from './lib/cpu';
 import { profileFile, ROOT, startTarget, type Target } from './lib/children';
 import { basicAuth, HttpClient, json } from './lib/http';
 import { autocannonLoad, type LoadResult } from './lib/load';
@@ -63,8 +64,18 @@ const MCP_BODY = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', p
 const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
+/** The window of the measurement in progress (set before each run). */
+let window_: MeasureWindow | undefined;
+
 function load(url: string, extra: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<LoadResult> {
-  return autocannonLoad({ url, ...extra, connections: settings.connections, warmupS: settings.warmupS, durationS: settings.durationS });
+  return autocannonLoad({
+    url,
+    ...extra,
+    connections: settings.connections,
+    warmupS: settings.warmupS,
+    durationS: settings.durationS,
+    onMeasure: window_?.hook,
+  });
 }
 
 async function clientCredentialsToken(target: Target): Promise<{ token: string; auth: string }> {
@@ -124,7 +135,12 @@ async function registrationLoad(target: Target): Promise<LoadResult> {
   return load(`${target.info.url}/register`, { method: 'POST', headers, body });
 }
 
-const flowOptions = () => ({ connections: settings.connections, warmupS: settings.warmupS, durationS: settings.durationS });
+const flowOptions = () => ({
+  connections: settings.connections,
+  warmupS: settings.warmupS,
+  durationS: settings.durationS,
+  onMeasure: window_?.hook,
+});
 
 const PLAN: { key: ThroughputKey; kind: TargetKind; run: (target: Target) => Promise<LoadResult> }[] = [
   { key: 'ceiling.hello', kind: 'hello', run: (t) => load(`${t.info.url}/`) },
@@ -139,11 +155,24 @@ const PLAN: { key: ThroughputKey; kind: TargetKind; run: (target: Target) => Pro
   { key: 'server.mcpUnauthenticated', kind: 'server-noauth', run: (t) => mcpLoad(t, false) },
 ];
 
+function gitState(): { commit: string; dirty: boolean } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'scripts', 'package.json'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return { commit: 'unknown', dirty: false };
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
+  // Waiting for a quiet machine and measuring again are bounded: after 8 minutes the run just goes on.
+  const patient = () => !quick && performance.now() - started < 8 * 60_000;
   const results: BenchResults = {
     quick,
     date: new Date().toISOString(),
+    git: gitState(),
     machine: {
       cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
       cores: cpus().length,
@@ -175,21 +204,38 @@ async function main(): Promise<void> {
       const target = current;
       log(`${THROUGHPUT[step.key]} ...`);
       const pids = [process.pid, target.info.pid];
-      if (!quick) {
-        const quiet = await waitForQuiet(pids, { thresholdPct: 10, maxWaitMs: 90_000 });
-        if (quiet.waitedMs > 1500) log(`  waited ${Math.round(quiet.waitedMs / 1000)} s for other processes to quieten (${quiet.foreignPct}% of the machine)`);
+      // Another process that starts mid-measurement spoils it: measure again (up to twice) and keep the least disturbed.
+      let best: (LoadResult & { otherCpuPct: number; serverCpuMsPerOp: number }) | undefined;
+      let bestWindow: MeasureWindow | undefined;
+      for (let attempt = 0; attempt < (patient() ? 3 : 1); attempt++) {
+        if (patient()) {
+          const quiet = await waitForQuiet(pids, { thresholdPct: 10, maxWaitMs: 45_000 });
+          if (quiet.waitedMs > 1500) log(`  waited ${Math.round(quiet.waitedMs / 1000)} s for other processes to quieten (${quiet.foreignPct}% of the machine)`);
+        }
+        const before = snapshot(pids);
+        window_ = new MeasureWindow(target.info.pid);
+        const result = await step.run(target);
+        const otherCpuPct = foreignPct(before, snapshot(pids));
+        const serverCpuMsPerOp = round(window_.cpuMs() / Math.max(1, result.ok), 3);
+        log(
+          `  ${result.rps} /s, p50 ${result.p50} ms, p99 ${result.p99} ms, server CPU ${serverCpuMsPerOp} ms/op, other processes ${otherCpuPct}% CPU${result.failed ? `, ${result.failed} FAILED` : ''}`,
+        );
+        if (!best || otherCpuPct < best.otherCpuPct) {
+          best = { ...result, otherCpuPct, serverCpuMsPerOp };
+          bestWindow = window_;
+        }
+        window_ = undefined;
+        if (otherCpuPct <= 10 || !patient() || attempt === 2) break;
+        log('  disturbed by other processes; measuring again');
       }
-      const before = snapshot(pids);
-      const result = await step.run(target);
-      const otherCpuPct = foreignPct(before, snapshot(pids));
-      results.throughput[step.key] = { label: THROUGHPUT[step.key], ...result, otherCpuPct };
-      log(`  ${result.rps} /s, p50 ${result.p50} ms, p99 ${result.p99} ms, other processes ${otherCpuPct}% CPU${result.failed ? `, ${result.failed} FAILED` : ''}`);
+      results.throughput[step.key] = { label: THROUGHPUT[step.key], ...best! };
       if (args.profile) {
         await release();
         const file = profileFile(join(profileRoot, step.key));
         if (file) {
-          const summary = summarizeProfile(file, { sinceMicros: target.info.readyAtMicros, top: 25 });
-          (results.profiles ??= {})[step.key] = { ...summary, file };
+          // Only the samples of the measured window that was kept.
+          const summary = summarizeProfile(file, { sinceMicros: bestWindow?.startMicros, untilMicros: bestWindow?.endMicros, top: 25 });
+          (results.profiles ??= {})[step.key] = { ...summary, file, windowMicros: [bestWindow?.startMicros ?? 0, bestWindow?.endMicros ?? 0] };
           log(formatProfile(summary, `  profile of ${step.key} (${file})`));
         }
       }
@@ -199,7 +245,7 @@ async function main(): Promise<void> {
   }
 
   const quietGate = async () => {
-    if (!quick) await waitForQuiet([process.pid], { thresholdPct: 10, maxWaitMs: 90_000 });
+    if (patient()) await waitForQuiet([process.pid], { thresholdPct: 10, maxWaitMs: 45_000 });
   };
   if (wanted('scale')) {
     log('Admin operations at scale ...');

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdminService } from '../src/main/admin/service';
 import { startServer, type RunningServer } from '../src/main/server/create-server';
+import { RegistrationSettingsStore } from '../src/main/store/registration-settings';
 
 export type TargetKind = 'hello' | 'engine-memory' | 'server' | 'server-noauth';
 
@@ -102,6 +103,11 @@ async function startApp(): Promise<TargetInfo> {
     });
     machineClient = { clientId, clientSecret };
   } else {
+    // DCR is rate limited and capped by default (120 a minute, 2,000 clients): lift both so the
+    // benchmark measures what a registration costs, not the policy.
+    const registration = new RegistrationSettingsStore(server.db);
+    const settings = registration.get();
+    registration.set({ ...settings, dynamicRegistration: { ...settings.dynamicRegistration, perMinute: null, maxClients: null } });
     const admin = createAdminService({
       db: server.db,
       transport: 'ipc',

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { sleep } from './stats';
 
@@ -56,5 +57,47 @@ export async function waitForQuiet(pids: number[], options: { thresholdPct: numb
     last = foreignPct(before, snapshot(pids));
     const waitedMs = Math.round(performance.now() - started);
     if (last < options.thresholdPct || waitedMs >= options.maxWaitMs) return { waitedMs, foreignPct: last };
+  }
+}
+
+let clockTicks: number | undefined;
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/**
+ * The measured window of one load run: its bounds on the monotonic clock (the
+ * clock of a .cpuprofile's timestamps, in µs) and the CPU time the server
+ * process used inside it.
+ */
+export class MeasureWindow {
+  startMicros = 0;
+  endMicros = 0;
+  #startTicks = 0;
+  #endTicks = 0;
+
+  constructor(readonly pid: number) {}
+
+  readonly hook = (phase: 'start' | 'end'): void => {
+    const now = Number(process.hrtime.bigint() / 1000n);
+    if (phase === 'start') {
+      this.startMicros = now;
+      this.#startTicks = processTicks(this.pid);
+    } else {
+      this.endMicros = now;
+      this.#endTicks = processTicks(this.pid);
+    }
+  };
+
+  /** CPU milliseconds the server used in the window. */
+  cpuMs(): number {
+    return ((this.#endTicks - this.#startTicks) * 1000) / ticksPerSecond();
   }
 }

@@ -21,6 +21,8 @@ export interface LoadOptions {
   connections: number;
   warmupS: number;
   durationS: number;
+  /** Called when the measured window starts and ends (after the warm-up). */
+  onMeasure?: (phase: 'start' | 'end') => void;
 }
 
 function run(options: AutocannonOptions, onResponse?: (status: number, ms: number) => void) {
@@ -50,10 +52,12 @@ export async function autocannonLoad(options: LoadOptions): Promise<LoadResult> 
   if (options.warmupS > 0) await run({ ...base, duration: options.warmupS });
   const latencies: number[] = [];
   let failed = 0;
+  options.onMeasure?.('start');
   const result = await run({ ...base, duration: options.durationS }, (status, ms) => {
     if (status >= 200 && status < 300) latencies.push(ms);
     else failed += 1;
   });
+  options.onMeasure?.('end');
   const stats = summarize(latencies);
   const durationS = result.duration > 0 ? result.duration : options.durationS;
   return {
@@ -77,6 +81,7 @@ export async function loopLoad(options: {
   warmupS: number;
   durationS: number;
   iteration: (loop: number) => Promise<void>;
+  onMeasure?: (phase: 'start' | 'end') => void;
 }): Promise<LoadResult & { errors: string[] }> {
   const latencies: number[] = [];
   const errors: string[] = [];
@@ -84,6 +89,7 @@ export async function loopLoad(options: {
   let completed = 0;
   let phase: 'warmup' | 'measure' | 'done' = options.warmupS > 0 ? 'warmup' : 'measure';
   let measureStart = phase === 'measure' ? performance.now() : 0;
+  if (phase === 'measure') options.onMeasure?.('start');
   let measureEnd = 0;
 
   const loops = Array.from({ length: options.concurrency }, async (_, loop) => {
@@ -108,10 +114,12 @@ export async function loopLoad(options: {
     await new Promise((resolve) => setTimeout(resolve, options.warmupS * 1000));
     phase = 'measure';
     measureStart = performance.now();
+    options.onMeasure?.('start');
   }
   await new Promise((resolve) => setTimeout(resolve, options.durationS * 1000));
   phase = 'done';
   measureEnd = performance.now();
+  options.onMeasure?.('end');
   await Promise.all(loops);
 
   const stats = summarize(latencies);

@@ -24,7 +24,7 @@ export const SCALE_OPERATIONS: ScaleOperation[] = ['listClientsSearch', 'listCli
 
 /** The flat `measurements` keys every complete run reports (each a number > 0). */
 export const MEASUREMENT_KEYS: string[] = [
-  ...THROUGHPUT_KEYS.flatMap((key) => [`${key}.rps`, `${key}.p50Ms`, `${key}.p99Ms`]),
+  ...THROUGHPUT_KEYS.flatMap((key) => [`${key}.rps`, `${key}.p50Ms`, `${key}.p99Ms`, `${key}.serverCpuMsPerOp`]),
   'scale.dataSet.clients',
   'scale.dataSet.users',
   'scale.dataSet.consents',
@@ -51,16 +51,19 @@ export interface TargetVerdict {
 export interface BenchResults {
   quick: boolean;
   date: string;
+  /** The source measured: HEAD and whether the working tree differed from it. */
+  git: { commit: string; dirty: boolean };
   machine: { cpuModel: string; cores: number; node: string; platform: string; totalMemoryMB: number; loadAvgAtStart: number };
   settings: { connections: number; warmupS: number; durationS: number; freshServerPerMeasurement: boolean; coldStarts: number };
   /** otherCpuPct: share of the whole machine other processes used during the measurement (noise indicator). */
-  throughput: Partial<Record<ThroughputKey, LoadResult & { label: string; otherCpuPct: number }>>;
+  throughput: Partial<Record<ThroughputKey, LoadResult & { label: string; otherCpuPct: number; serverCpuMsPerOp: number }>>;
   scale?: ScaleResult;
   process?: { coldStart: ColdStartResult; rss: MemoryResult };
   measurements: Record<string, number>;
   targets: TargetVerdict[];
   checks: TargetVerdict[];
-  profiles?: Record<string, ProfileSummary & { file: string }>;
+  /** Profile mode: the server's .cpuprofile and its summary over the measured window (process.hrtime µs). */
+  profiles?: Record<string, ProfileSummary & { file: string; windowMicros: [number, number] }>;
 }
 
 export function flatten(results: BenchResults): Record<string, number> {
@@ -69,6 +72,7 @@ export function flatten(results: BenchResults): Record<string, number> {
     out[`${key}.rps`] = value.rps;
     out[`${key}.p50Ms`] = value.p50;
     out[`${key}.p99Ms`] = value.p99;
+    out[`${key}.serverCpuMsPerOp`] = value.serverCpuMsPerOp;
   }
   const scale = results.scale;
   if (scale) {
@@ -105,10 +109,12 @@ export function evaluate(results: BenchResults): { targets: TargetVerdict[]; che
     const b = t[baseKey];
     if (!a || !b) return;
     const r = a.rps / b.rps;
+    // The same ratio from the server's CPU time per request: less sensitive to other processes on a shared machine.
+    const cpu = b.serverCpuMsPerOp / a.serverCpuMsPerOp;
     targets.push({
       name,
       threshold: `≥ ${min} × ${b.label.split(':')[0]}`,
-      measured: `${fmt(a.rps, 0)} vs ${fmt(b.rps, 0)} req/s = ${fmt(r, 2)}×`,
+      measured: `${fmt(a.rps, 0)} vs ${fmt(b.rps, 0)} req/s = ${fmt(r, 2)}× (by server CPU per request: ${fmt(a.serverCpuMsPerOp, 2)} vs ${fmt(b.serverCpuMsPerOp, 2)} ms = ${fmt(cpu, 2)}×)`,
       pass: r >= min,
     });
   };
@@ -167,7 +173,7 @@ export function markdown(results: BenchResults): string {
   const lines: string[] = [];
   lines.push(`# MCP Auth Desk benchmark${results.quick ? ' (quick run: reduced scale, not comparable)' : ''}`);
   lines.push('');
-  lines.push(`${results.date} · ${m.cpuModel} · ${m.cores} cores · Node ${m.node} · ${m.platform} · ${m.totalMemoryMB} MB RAM · load average ${fmt(m.loadAvgAtStart, 2)} at start`);
+  lines.push(`${results.date} · commit ${results.git.commit.slice(0, 7)}${results.git.dirty ? ' (with uncommitted changes)' : ''} · ${m.cpuModel} · ${m.cores} cores · Node ${m.node} · ${m.platform} · ${m.totalMemoryMB} MB RAM · load average ${fmt(m.loadAvgAtStart, 2)} at start`);
   lines.push('');
   lines.push(
     `Load: autocannon (separate process from the server) or the benchmark's own closed-loop driver for the code and refresh flows; ` +
@@ -178,11 +184,11 @@ export function markdown(results: BenchResults): string {
   lines.push('');
   lines.push('## Throughput and latency');
   lines.push('');
-  lines.push('| Measurement | req/s | p50 ms | p99 ms | failed | CPU used by other processes |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| Measurement | req/s | p50 ms | p99 ms | failed | server CPU ms/op | CPU used by other processes |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const key of THROUGHPUT_KEYS) {
     const r = results.throughput[key];
-    if (r) lines.push(`| ${r.label} | ${fmt(r.rps, 0)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.failed} | ${fmt(r.otherCpuPct, 1)}% |`);
+    if (r) lines.push(`| ${r.label} | ${fmt(r.rps, 0)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.failed} | ${fmt(r.serverCpuMsPerOp, 2)} | ${fmt(r.otherCpuPct, 1)}% |`);
   }
   if (results.scale) {
     const d = results.scale.dataSet;
