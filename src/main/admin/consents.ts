@@ -60,6 +60,18 @@ export class ConsentAdmin {
   }
 
   list(filter: { clientId?: string; username?: string }): Consent[] {
+    // Only the filters that are set go into the SQL: an "(@x IS NULL OR …)" term
+    // keeps the planner off the client and account indexes (a full scan at scale).
+    const where = ['(g.expires_at IS NULL OR g.expires_at > @now)'];
+    const params: Record<string, string | number> = { now: this.#now() };
+    if (filter.clientId !== undefined) {
+      where.push('g.client_id = @clientId');
+      params.clientId = filter.clientId;
+    }
+    if (filter.username !== undefined) {
+      where.push('u.username = @username');
+      params.username = filter.username;
+    }
     const rows = this.#db
       .prepare(`
         SELECT g.grant_id, g.client_id, c.client_name, g.account_id, u.username, u.display_name, g.payload,
@@ -69,11 +81,9 @@ export class ConsentAdmin {
         FROM grants g
         JOIN users u ON u.id = g.account_id
         LEFT JOIN clients c ON c.client_id = g.client_id
-        WHERE (@clientId IS NULL OR g.client_id = @clientId)
-          AND (@username IS NULL OR u.username = @username)
-          AND (g.expires_at IS NULL OR g.expires_at > @now)
+        WHERE ${where.join(' AND ')}
         ORDER BY g.updated_at DESC`)
-      .all({ clientId: filter.clientId ?? null, username: filter.username ?? null, now: this.#now() }) as ConsentRow[];
+      .all(params) as ConsentRow[];
     return rows.map(toConsent);
   }
 
