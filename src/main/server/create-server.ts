@@ -192,7 +192,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const handleMcp = createMcpEndpoint({
       tokens: new AccessTokenLookup(db),
       events,
-      users,
       resource,
       now,
       authenticationDisabled: config.mcpAuthenticationDisabled,
@@ -317,6 +316,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           closingHttp = true;
           await closeHttp(http);
           fetcher.close();
+          events.flush();
           db.close();
         })();
         return closing;

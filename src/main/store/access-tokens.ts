@@ -10,6 +10,11 @@ export interface StoredAccessToken {
   audience: string[];
   scopes: string[];
   expiresAt: number;
+  /** The user the token acts for (null for client_credentials), read in the same query. */
+  username: string | null;
+  displayName: string | null;
+  /** The start of the token's SHA-256, as the activity log shows it. */
+  fingerprint: string;
 }
 
 /**
@@ -23,7 +28,7 @@ export class AccessTokenLookup {
 
   constructor(db: SqliteDatabase) {
     this.#find = db.prepare<[Buffer, number]>(`
-      SELECT t.kind, t.client_id, t.account_id, t.grant_id, t.payload, t.expires_at
+      SELECT t.kind, t.client_id, t.account_id, t.grant_id, t.payload, t.expires_at, u.username, u.display_name
       FROM tokens t
       LEFT JOIN clients c ON c.client_id = t.client_id
       LEFT JOIN users u ON u.id = t.account_id
@@ -43,8 +48,18 @@ export class AccessTokenLookup {
   }
 
   find(token: string, now: number): StoredAccessToken | undefined {
-    const row = this.#find.get(sha256(token), now) as
-      | { kind: StoredAccessToken['kind']; client_id: string; account_id: string | null; grant_id: string | null; payload: string; expires_at: number }
+    const hash = sha256(token);
+    const row = this.#find.get(hash, now) as
+      | {
+          kind: StoredAccessToken['kind'];
+          client_id: string;
+          account_id: string | null;
+          grant_id: string | null;
+          payload: string;
+          expires_at: number;
+          username: string | null;
+          display_name: string | null;
+        }
       | undefined;
     if (!row) return undefined;
     const payload = JSON.parse(row.payload) as { aud?: string | string[]; scope?: string };
@@ -57,6 +72,9 @@ export class AccessTokenLookup {
       audience,
       scopes: payload.scope ? payload.scope.split(' ').filter(Boolean) : [],
       expiresAt: row.expires_at,
+      username: row.username,
+      displayName: row.display_name,
+      fingerprint: hash.toString('hex', 0, 4),
     };
   }
 }

@@ -8,8 +8,8 @@ import { queueInCurrentUnit } from './oidc-adapter';
  * An event that records a change is written in the same transaction as the
  * change: inside an engine request it joins that request's unit of work, and
  * admin operations insert it inside their own transaction. Events that record
- * no change (an MCP request, a failed sign-in) are written at once (one small
- * WAL append), so ids follow the order things happened.
+ * no change (an MCP request, a failed sign-in) are queued and written together
+ * at the end of the event loop's turn, so ids follow the order things happened.
  *
  * Events never hold a secret or a whole token: at most an 8-character
  * fingerprint (the start of the token's SHA-256).
@@ -66,6 +66,7 @@ export class EventLog {
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
   readonly #listeners = new Set<Listener>();
+  #pending: { event: NewEvent; at: number }[] = [];
   readonly #insert;
   readonly #byId;
 
@@ -80,7 +81,11 @@ export class EventLog {
 
   /** Inserts now, inside the caller's transaction if there is one; call `publish` once it committed. */
   insert(event: NewEvent, at = this.#now()): ActivityEvent {
-    const { lastInsertRowid } = this.#insert.run({
+    return this.#load(this.#write(event, at));
+  }
+
+  #write(event: NewEvent, at: number): number | bigint {
+    return this.#insert.run({
       at,
       type: event.type,
       clientId: event.clientId ?? null,
@@ -90,8 +95,17 @@ export class EventLog {
       error: event.error ?? null,
       reason: event.reason?.slice(0, 1000) ?? null,
       data: JSON.stringify(event.data ?? {}),
-    });
-    return toEvent(this.#byId.get(lastInsertRowid) as EventRow);
+    }).lastInsertRowid;
+  }
+
+  /** The stored event with its user and client names, as subscribers see it. */
+  #load(id: number | bigint): ActivityEvent {
+    return toEvent(this.#byId.get(id) as EventRow);
+  }
+
+  /** Reads the stored event back for live subscribers only when there are any (a hot path otherwise). */
+  #publishStored(id: number | bigint): void {
+    if (this.#listeners.size > 0) this.publish(this.#load(id));
   }
 
   publish(event: ActivityEvent): void {
@@ -104,18 +118,35 @@ export class EventLog {
     }
   }
 
-  /** Records an event: with the engine request's changes when one is in progress, otherwise at once. */
+  /**
+   * Records an event: with the engine request's changes when one is in progress.
+   * Otherwise it is queued and written at the end of this turn of the event loop,
+   * with the others recorded meanwhile, in one transaction (one commit for many
+   * MCP requests under load instead of one each). A crash can lose that one
+   * turn's events, never a change: changes and their events commit together.
+   */
   record(event: NewEvent): void {
     const at = this.#now();
-    let inserted: ActivityEvent | undefined;
+    let id: number | bigint | undefined;
     const queued = queueInCurrentUnit(
       () => {
-        inserted = this.insert(event, at);
+        id = this.#write(event, at);
       },
-      () => inserted && this.publish(inserted),
+      () => id !== undefined && this.#publishStored(id),
     );
     if (queued || !this.#db.open) return;
-    this.publish(this.insert(event, at));
+    this.#pending.push({ event, at });
+    if (this.#pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  /** Writes the queued events now (before reading the log, and before the database closes). */
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const pending = this.#pending;
+    this.#pending = [];
+    if (!this.#db.open) return;
+    const ids = this.#db.transaction(() => pending.map(({ event, at }) => this.#write(event, at)))();
+    for (const id of ids) this.#publishStored(id);
   }
 
   subscribe(listener: Listener): () => void {
@@ -124,20 +155,23 @@ export class EventLog {
   }
 
   list(filter: EventFilter): ActivityEvent[] {
-    const rows = this.#db
-      .prepare(`${SELECT} ${WHERE} ORDER BY e.id DESC LIMIT @limit`)
-      .all(filterParams(filter)) as EventRow[];
+    this.flush();
+    const { where, params } = whereOf(filter);
+    const rows = this.#db.prepare(`${SELECT} ${where} ORDER BY e.id DESC LIMIT @limit`).all({ ...params, limit: filter.limit ?? 200 }) as EventRow[];
     return rows.map(toEvent);
   }
 
   /** Oldest first, for export. */
   *iterate(filter: Omit<EventFilter, 'limit' | 'beforeId'>): Generator<ActivityEvent> {
-    const statement = this.#db.prepare(`${SELECT} ${WHERE} ORDER BY e.id ASC`);
-    for (const row of statement.iterate(filterParams({ ...filter, limit: -1 })) as Iterable<EventRow>) yield toEvent(row);
+    this.flush();
+    const { where, params } = whereOf(filter);
+    const statement = this.#db.prepare(`${SELECT} ${where} ORDER BY e.id ASC`);
+    for (const row of statement.iterate(params) as Iterable<EventRow>) yield toEvent(row);
   }
 
   /** Keeps the newest `maxRows` events. */
   trim(maxRows = EVENTS_MAX_ROWS): number {
+    this.flush();
     return this.#db.prepare('DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?').run(maxRows).changes;
   }
 }
@@ -148,24 +182,28 @@ const SELECT = `
   LEFT JOIN users u ON u.id = e.account_id
   LEFT JOIN clients c ON c.client_id = e.client_id`;
 
-const WHERE = `
-  WHERE (@clientId IS NULL OR e.client_id = @clientId)
-    AND (@username IS NULL OR u.username = @username)
-    AND (@type IS NULL OR e.type = @type OR e.type LIKE @typePrefix)
-    AND (@outcome IS NULL OR e.outcome = @outcome)
-    AND (@beforeId IS NULL OR e.id < @beforeId)
-    AND (@afterId IS NULL OR e.id > @afterId)`;
-
-function filterParams(filter: EventFilter) {
-  return {
-    clientId: filter.clientId ?? null,
-    username: filter.username ?? null,
-    type: filter.type ?? null,
-    // "token" matches token.issued, token.refreshed...
-    typePrefix: filter.type ? `${filter.type}.%` : null,
-    outcome: filter.outcome ?? null,
-    beforeId: filter.beforeId ?? null,
-    afterId: filter.afterId ?? null,
-    limit: filter.limit ?? 200,
+/**
+ * Only the filters that are set go into the SQL: an "(@x IS NULL OR …)" term
+ * keeps the planner off the client and account indexes (a scan of the log).
+ */
+function whereOf(filter: EventFilter): { where: string; params: Record<string, string | number> } {
+  const terms: string[] = [];
+  const params: Record<string, string | number> = {};
+  const add = (term: string, name: string, value: string | number | undefined) => {
+    if (value === undefined || value === null) return;
+    terms.push(term);
+    params[name] = value;
   };
+  add('e.client_id = @clientId', 'clientId', filter.clientId);
+  add('u.username = @username', 'username', filter.username);
+  if (filter.type) {
+    // "token" matches token.issued, token.refreshed...
+    terms.push('(e.type = @type OR e.type LIKE @typePrefix)');
+    params.type = filter.type;
+    params.typePrefix = `${filter.type}.%`;
+  }
+  add('e.outcome = @outcome', 'outcome', filter.outcome);
+  add('e.id < @beforeId', 'beforeId', filter.beforeId);
+  add('e.id > @afterId', 'afterId', filter.afterId);
+  return { where: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
 }

@@ -129,6 +129,13 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
       CREATE INDEX client_approvals_decision ON client_approvals (decision, first_seen_at);
     `,
   },
+  {
+    version: 4,
+    description: 'drop the events type index: a type filter matches a prefix, which it cannot serve, and every event paid for it',
+    sql: `
+      DROP INDEX events_type;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

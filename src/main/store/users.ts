@@ -38,19 +38,24 @@ let decoyHash: Promise<string> | undefined;
 export class UserStore {
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
+  // Prepared once: the MCP endpoint and the engine look users up on every request.
+  readonly #byId;
+  readonly #byUsername;
 
   constructor(db: SqliteDatabase, now: () => number = Date.now) {
     this.#db = db;
     this.#now = now;
+    this.#byId = db.prepare<[string]>('SELECT * FROM users WHERE id = ?');
+    this.#byUsername = db.prepare<[string]>('SELECT * FROM users WHERE username = ?');
   }
 
   findById(id: string): User | undefined {
-    const row = this.#db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    const row = this.#byId.get(id) as UserRow | undefined;
     return row ? toUser(row) : undefined;
   }
 
   findByUsername(username: string): User | undefined {
-    const row = this.#db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    const row = this.#byUsername.get(username) as UserRow | undefined;
     return row ? toUser(row) : undefined;
   }
 

@@ -3,7 +3,6 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { AccessTokenLookup, StoredAccessToken } from '../../store/access-tokens';
 import type { EventLog } from '../../store/events';
 import { tokenFingerprint } from '../../store/hashing';
-import type { UserStore } from '../../store/users';
 import { HttpError, readBody, sendJson } from '../http/body';
 import type { McpResource } from '../oauth/resources';
 import { DEFAULT_SCOPES } from '../oauth/scopes';
@@ -17,7 +16,6 @@ const MAX_MCP_BODY_BYTES = 1024 * 1024;
 export interface McpEndpointDeps {
   tokens: AccessTokenLookup;
   events: EventLog;
-  users: UserStore;
   resource: McpResource;
   now: () => number;
   /** Bench-only: serve /mcp without authentication, to measure what authentication costs. */
@@ -51,7 +49,7 @@ function jsonRpcError(code: number, message: string) {
 
 /** The protected MCP endpoint: bearer token check, per-tool scope check, then the MCP SDK's Streamable HTTP transport. */
 export function createMcpEndpoint(deps: McpEndpointDeps) {
-  const { tokens, users, resource } = deps;
+  const { tokens, resource } = deps;
   // Load the MCP SDK in the background once start-up is done (see loadMcpRuntime).
   setTimeout(() => void loadMcpRuntime(), 300).unref();
 
@@ -108,10 +106,9 @@ export function createMcpEndpoint(deps: McpEndpointDeps) {
 
   function identity(verified: Verified): CallerIdentity {
     const { stored } = verified;
-    const user = stored.accountId ? users.findById(stored.accountId) : undefined;
     return {
-      username: user?.username ?? null,
-      displayName: user?.displayName ?? null,
+      username: stored.username,
+      displayName: stored.displayName,
       accountId: stored.accountId,
       clientId: stored.clientId,
       scopes: stored.scopes,
@@ -202,10 +199,8 @@ export function createMcpEndpoint(deps: McpEndpointDeps) {
     const runtime = await loadMcpRuntime();
     const server = runtime.createMcpServer();
     const transport = runtime.createTransport();
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
+    // Closing the server closes its transport too (each close builds an error for pending requests: once is enough).
+    res.on('close', () => void server.close());
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
     if (verified) {
@@ -216,7 +211,7 @@ export function createMcpEndpoint(deps: McpEndpointDeps) {
         clientId: verified.stored.clientId,
         accountId: verified.stored.accountId,
         summary: `${methods.join(', ') || 'request'} → ${res.statusCode}`,
-        data: { status: res.statusCode, methods, token: tokenFingerprint(verified.token) },
+        data: { status: res.statusCode, methods, token: verified.stored.fingerprint },
       });
     }
   };

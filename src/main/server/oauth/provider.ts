@@ -4,7 +4,7 @@ import { hashClientSecret, isHashedClientSecret, constantTimeEqual, randomId } f
 import type { EngineStore } from '../../store/engine-store';
 import type { EventLog } from '../../store/events';
 import type { KeyMaterial } from '../../store/key-files';
-import { createAdapterClass } from '../../store/oidc-adapter';
+import { createAdapterClass, memoInCurrentUnit } from '../../store/oidc-adapter';
 import type { UserStore } from '../../store/users';
 import {
   ACCESS_TOKEN_TTL_SECONDS,
@@ -81,7 +81,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
   );
   /** What an administrator set for a client: narrowed scopes, testing token lifetimes. */
   function settingsOf(clientId: string) {
-    return clientSettings.get(clientId) as
+    return memoInCurrentUnit(`client-settings\u0000${clientId}`, () => clientSettings.get(clientId)) as
       | { allowed_scopes: string | null; access_token_ttl_seconds: number | null; refresh_token_ttl_seconds: number | null }
       | undefined;
   }
