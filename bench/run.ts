@@ -115,9 +115,11 @@ async function introspectionLoad(target: Target): Promise<LoadResult> {
   return load(`${target.info.url}/introspect`, { method: 'POST', headers, body });
 }
 
-async function mcpLoad(target: Target, withToken: boolean): Promise<LoadResult> {
-  const headers: Record<string, string> = { ...MCP_HEADERS };
-  if (withToken) headers.authorization = `Bearer ${(await clientCredentialsToken(target)).token}`;
+async function mcpLoad(target: Target): Promise<LoadResult> {
+  // Both modes get a token first and send it: the only difference is whether the
+  // server checks it. (Serving an OAuth request also puts the process in the state
+  // it is always in once in use: the engine's per-request async context is enabled.)
+  const headers: Record<string, string> = { ...MCP_HEADERS, authorization: `Bearer ${(await clientCredentialsToken(target)).token}` };
   await check(target, 'POST', '/mcp', headers, MCP_BODY, (status, text) => status === 200 && text.includes('"result"') && !text.includes('"isError":true'));
   return load(`${target.info.url}/mcp`, { method: 'POST', headers, body: MCP_BODY });
 }
@@ -146,13 +148,14 @@ const PLAN: { key: ThroughputKey; kind: TargetKind; run: (target: Target) => Pro
   { key: 'ceiling.hello', kind: 'hello', run: (t) => load(`${t.info.url}/`) },
   { key: 'engine.token', kind: 'engine-memory', run: tokenLoad },
   { key: 'engine.introspect', kind: 'engine-memory', run: introspectionLoad },
+  { key: 'engine.authCode', kind: 'engine-memory', run: (t) => authCodeLoad(t.info.url, t.info.username!, flowOptions()) },
   { key: 'server.token', kind: 'server', run: tokenLoad },
   { key: 'server.introspect', kind: 'server', run: introspectionLoad },
-  { key: 'server.mcpAuthenticated', kind: 'server', run: (t) => mcpLoad(t, true) },
+  { key: 'server.mcpAuthenticated', kind: 'server', run: mcpLoad },
   { key: 'server.authCode', kind: 'server', run: (t) => authCodeLoad(t.info.url, t.info.username!, flowOptions()) },
   { key: 'server.refresh', kind: 'server', run: (t) => refreshLoad(t.info.url, t.info.username!, flowOptions()) },
   { key: 'server.dcr', kind: 'server', run: registrationLoad },
-  { key: 'server.mcpUnauthenticated', kind: 'server-noauth', run: (t) => mcpLoad(t, false) },
+  { key: 'server.mcpUnauthenticated', kind: 'server-noauth', run: mcpLoad },
 ];
 
 function gitState(): { commit: string; dirty: boolean } {

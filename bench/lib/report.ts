@@ -14,6 +14,7 @@ export const THROUGHPUT = {
   'server.mcpUnauthenticated': 'This server: /mcp tools/call whoami, authentication off',
   'server.dcr': 'This server: DCR registration (public client)',
   'server.authCode': 'This server: auth code + PKCE exchange (authorize → token)',
+  'engine.authCode': 'Engine baseline (in-memory adapter): auth code + PKCE exchange',
   'server.refresh': 'This server: refresh token rotation',
 } as const;
 
