@@ -41,7 +41,7 @@ describe('EventLog', () => {
   });
 
   it('flush writes the queue at once (the server flushes before closing the database)', () => {
-    log.record({ type: 'sign_in.failed', outcome: 'failure', summary: 'wrong password' });
+    log.record({ type: 'signin.failed', outcome: 'failure', summary: 'wrong password' });
     log.flush();
     expect(storedRows()).toBe(1);
   });
