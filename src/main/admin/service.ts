@@ -175,6 +175,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       return { ok: false, error: { code: 'invalid_input', message, fields } };
     }
     try {
+      events.flush(); // events queued before this operation get the lower ids
       const handler = handlers[name] as (input: unknown) => Output<Op> | Promise<Output<Op>>;
       const value = await handler(parsed.data);
       audit.publish();

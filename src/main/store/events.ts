@@ -9,13 +9,17 @@ import { queueInCurrentUnit } from './oidc-adapter';
  * change: inside an engine request it joins that request's unit of work, and
  * admin operations insert it inside their own transaction. Events that record
  * no change (an MCP request, a failed sign-in) are queued and written together
- * at the end of the event loop's turn, so ids follow the order things happened.
+ * a few milliseconds later (see `record`).
  *
  * Events never hold a secret or a whole token: at most an 8-character
  * fingerprint (the start of the token's SHA-256).
  */
 
 export const EVENTS_MAX_ROWS = 50_000;
+
+/** How long an event that records no change may wait to be written with others (and shown live). */
+export const FLUSH_DELAY_MS = 50;
+const FLUSH_MAX_EVENTS = 500;
 
 export interface NewEvent {
   type: EventType;
@@ -67,6 +71,7 @@ export class EventLog {
   readonly #now: () => number;
   readonly #listeners = new Set<Listener>();
   #pending: { event: NewEvent; at: number }[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
   readonly #insert;
   readonly #byId;
 
@@ -120,10 +125,11 @@ export class EventLog {
 
   /**
    * Records an event: with the engine request's changes when one is in progress.
-   * Otherwise it is queued and written at the end of this turn of the event loop,
-   * with the others recorded meanwhile, in one transaction (one commit for many
-   * MCP requests under load instead of one each). A crash can lose that one
-   * turn's events, never a change: changes and their events commit together.
+   * Otherwise it is queued and written within FLUSH_DELAY_MS, with the others
+   * recorded meanwhile, in one transaction: one commit for many MCP calls under
+   * load instead of one each. Reading the log writes the queue first, so readers
+   * in this process never miss an event. A crash can lose those last
+   * milliseconds of events, never a change: changes and their events commit together.
    */
   record(event: NewEvent): void {
     const at = this.#now();
@@ -134,13 +140,19 @@ export class EventLog {
       },
       () => id !== undefined && this.#publishStored(id),
     );
+    // Ids give the log its order: what was queued before an event that commits with
+    // a change is written first (an admin operation flushes likewise before it runs).
+    if (queued) this.flush();
     if (queued || !this.#db.open) return;
     this.#pending.push({ event, at });
-    if (this.#pending.length === 1) setImmediate(() => this.flush());
+    if (this.#pending.length >= FLUSH_MAX_EVENTS) this.flush();
+    else if (!this.#flushTimer) this.#flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS).unref();
   }
 
   /** Writes the queued events now (before reading the log, and before the database closes). */
   flush(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
     if (this.#pending.length === 0) return;
     const pending = this.#pending;
     this.#pending = [];

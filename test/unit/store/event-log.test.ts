@@ -1,19 +1,19 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../../src/shared/events';
-import { EventLog } from '../../../src/main/store/events';
+import { EventLog, FLUSH_DELAY_MS } from '../../../src/main/store/events';
 import { migrate } from '../../../src/main/store/migrations';
 
 /**
  * The activity log's write path: events outside an engine request are queued
- * and written together at the end of the event loop's turn; nothing queued is
+ * and written together at the end of a short delay; nothing queued is
  * lost to a read, a close or a subscriber; filters pick the right rows.
  */
 
 let db: Database.Database;
 let log: EventLog;
 const storedRows = () => (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const afterFlushDelay = () => new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS + 20));
 
 beforeEach(() => {
   db = new Database(':memory:');
@@ -25,11 +25,11 @@ beforeEach(() => {
 afterEach(() => db.close());
 
 describe('EventLog', () => {
-  it('queues events recorded in one turn and writes them together, in order, at its end', async () => {
+  it('queues events that record no change and writes them together, in order, shortly after', async () => {
     log.record({ type: 'mcp.accepted', outcome: 'success', summary: 'first', clientId: 'c1' });
     log.record({ type: 'mcp.refused', outcome: 'failure', summary: 'second' });
     expect(storedRows()).toBe(0);
-    await nextTurn();
+    await afterFlushDelay();
     expect(storedRows()).toBe(2);
     expect(log.list({}).map((event) => event.summary)).toEqual(['second', 'first']);
   });
@@ -51,7 +51,7 @@ describe('EventLog', () => {
     log.subscribe((event) => seen.push(event));
     log.record({ type: 'mcp.accepted', outcome: 'success', summary: 'tools/call whoami → 200', clientId: 'c1', accountId: 'u1' });
     expect(seen).toHaveLength(0);
-    await nextTurn();
+    await afterFlushDelay();
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ id: expect.any(Number), clientName: 'Cursor', username: 'alice', at: 1_000 });
   });
