@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/store/database';
 import { StartupError } from '../../src/main/store/errors';
 import { COOKIE_KEYS_FILE, SIGNING_KEYS_FILE, loadKeyFiles } from '../../src/main/store/key-files';
-import { SCHEMA_VERSION } from '../../src/main/store/migrations';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/main/store/migrations';
 import { purgeExpired } from '../../src/main/store/purge';
 import { EngineStore } from '../../src/main/store/engine-store';
 import { startTestServer, tempDataDir, TEST_USERNAME } from '../helpers/server';
@@ -16,6 +17,14 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
+
+/** A connection to a database left at schema version 4 (no migration run on open). */
+function openDatabaseAt4(file: string) {
+  const db = new Database(file);
+  db.pragma('foreign_keys = ON');
+  expect(db.pragma('user_version', { simple: true })).toBe(4);
+  return db;
+}
 
 function folder(): string {
   const data = tempDataDir('mad-store-');
@@ -30,6 +39,43 @@ describe('database', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('brings a version 4 database up to date, keeping its tokens usable (the tokens table rebuilt in v5)', () => {
+    const file = join(folder(), 'db.sqlite');
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    old.pragma('foreign_keys = ON');
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 4)) old.exec(migration.sql);
+    old.pragma('user_version = 4');
+    old.close();
+    // Tokens written by the v4 schema, one of them in a grant (the cascade must survive the rebuild).
+    const v4 = new Database(file);
+    v4.pragma('foreign_keys = ON');
+    v4.prepare("INSERT INTO users (id, username, display_name, created_at) VALUES ('u1', 'alice', 'Alice', 0)").run();
+    v4.prepare("INSERT INTO grants (grant_id, client_id, account_id, payload, created_at, updated_at) VALUES ('g1', 'c', 'u1', '{}', 0, 0)").run();
+    v4.close();
+    let now = 1_000_000;
+    const seed = openDatabaseAt4(file);
+    const seedStore = new EngineStore(seed, () => now);
+    seedStore.upsert('AccessToken', 'token-in-grant', { clientId: 'c', grantId: 'g1', accountId: 'u1', kind: 'AccessToken' }, 3600);
+    seedStore.upsert('ClientCredentials', 'machine-token', { clientId: 'c', kind: 'ClientCredentials' }, 3600);
+    seed.close();
+
+    const db = openDatabase(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const store = new EngineStore(db, () => now);
+      expect(store.find('AccessToken', 'token-in-grant')).toMatchObject({ grantId: 'g1' });
+      expect(store.find('ClientCredentials', 'machine-token')).toMatchObject({ clientId: 'c' });
+      db.prepare("DELETE FROM grants WHERE grant_id = 'g1'").run();
+      expect(store.find('AccessToken', 'token-in-grant')).toBeUndefined();
+      expect(store.find('ClientCredentials', 'machine-token')).toBeDefined();
+      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokens' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
+      expect(indexes.sort()).toEqual(['tokens_client', 'tokens_expires_at', 'tokens_grant']);
     } finally {
       db.close();
     }
