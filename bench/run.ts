@@ -8,7 +8,8 @@
  *   --out <dir>         where to write results.json and results.md
  *   --only <a,b,...>    only these measurements (throughput keys such as server.token, or scale, process)
  *   --profile           run each server child under `node --cpu-prof` and summarise the profiles
- *   --duration <s>      measured seconds per target (default 5, quick 1)
+ *   --duration <s>      measured seconds per target (default 3, quick 1)
+ *   --rounds <n>        rounds of every measurement, the median kept (default 3, quick and profile 1)
  *   --warmup <s>        warm-up seconds per target (default 2, quick none)
  *
  * The servers under test run in child processes (bench/target.ts); the load
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
     duration: { type: 'string' },
     warmup: { type: 'string' },
   },
@@ -51,9 +53,11 @@ const settings = {
   connections: 32,
   warmupS: Number(args.warmup ?? (quick ? 0 : 2)),
   // autocannon measures whole seconds: 1 is its shortest run.
-  durationS: Number(args.duration ?? (quick ? 1 : 5)),
+  durationS: Number(args.duration ?? (quick ? 1 : 3)),
   // A fresh server per measurement keeps them independent (and profiles clean); quick mode reuses them to stay short.
   freshServerPerMeasurement: !quick || args.profile!,
+  // Each measurement is taken in several rounds and the median kept (one round when quick or profiling).
+  rounds: Number(args.rounds ?? (quick || args.profile ? 1 : 3)),
   coldStarts: quick ? 1 : 5,
 };
 const outDir = args.out ?? (complete && !quick ? join(ROOT, 'bench') : join(tmpdir(), quick ? 'mcp-auth-desk-bench-quick' : 'mcp-auth-desk-bench-partial'));
@@ -145,19 +149,44 @@ const flowOptions = () => ({
   onMeasure: window_?.hook,
 });
 
-const PLAN: { key: ThroughputKey; kind: TargetKind; run: (target: Target) => Promise<LoadResult> }[] = [
-  { key: 'ceiling.hello', kind: 'hello', run: (t) => load(`${t.info.url}/`) },
-  { key: 'engine.token', kind: 'engine-memory', run: tokenLoad },
-  { key: 'engine.introspect', kind: 'engine-memory', run: introspectionLoad },
-  { key: 'engine.authCode', kind: 'engine-memory', run: (t) => authCodeLoad(t.info.url, t.info.username!, flowOptions()) },
-  { key: 'server.token', kind: 'server', run: tokenLoad },
-  { key: 'server.introspect', kind: 'server', run: introspectionLoad },
-  { key: 'server.mcpAuthenticated', kind: 'server', run: mcpLoad },
-  { key: 'server.authCode', kind: 'server', run: (t) => authCodeLoad(t.info.url, t.info.username!, flowOptions()) },
-  { key: 'server.refresh', kind: 'server', run: (t) => refreshLoad(t.info.url, t.info.username!, flowOptions()) },
-  { key: 'server.dcr', kind: 'server', run: registrationLoad },
-  { key: 'server.mcpUnauthenticated', kind: 'server-noauth', run: mcpLoad },
+type Step = { key: ThroughputKey; kind: TargetKind; run: (target: Target) => Promise<LoadResult> };
+const authCode: Step['run'] = (t) => authCodeLoad(t.info.url, t.info.username!, flowOptions());
+
+/**
+ * What is measured, in groups whose members are compared with each other (a
+ * target is a ratio between them). The members of a group are measured one
+ * right after the other, in alternating order from round to round, so a change
+ * in the machine's speed (it is shared) hits both sides alike.
+ */
+const PLAN: Step[][] = [
+  [{ key: 'ceiling.hello', kind: 'hello', run: (t) => load(`${t.info.url}/`) }],
+  [
+    { key: 'engine.token', kind: 'engine-memory', run: tokenLoad },
+    { key: 'server.token', kind: 'server', run: tokenLoad },
+  ],
+  [
+    { key: 'engine.introspect', kind: 'engine-memory', run: introspectionLoad },
+    { key: 'server.introspect', kind: 'server', run: introspectionLoad },
+  ],
+  [
+    { key: 'server.mcpAuthenticated', kind: 'server', run: mcpLoad },
+    { key: 'server.mcpUnauthenticated', kind: 'server-noauth', run: mcpLoad },
+  ],
+  [
+    { key: 'engine.authCode', kind: 'engine-memory', run: authCode },
+    { key: 'server.authCode', kind: 'server', run: authCode },
+  ],
+  [{ key: 'server.refresh', kind: 'server', run: (t) => refreshLoad(t.info.url, t.info.username!, flowOptions()) }],
+  [{ key: 'server.dcr', kind: 'server', run: registrationLoad }],
 ];
+
+type Measured = LoadResult & { otherCpuPct: number; serverCpuMsPerOp: number };
+
+/** The round with the median throughput (its latencies and CPU come with it); every round's req/s is kept. */
+function medianRound(rounds: { result: Measured; window?: MeasureWindow }[]) {
+  const sorted = [...rounds].sort((a, b) => a.result.rps - b.result.rps);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, roundsRps: rounds.map((r) => r.result.rps) };
+}
 
 function gitState(): { commit: string; dirty: boolean } {
   try {
@@ -198,54 +227,59 @@ async function main(): Promise<void> {
     await current?.stop();
     current = undefined;
   };
+  const measured = new Map<ThroughputKey, { result: Measured; window?: MeasureWindow }[]>();
+  /** One measurement of one step; another process that starts mid-way spoils it: measure again (up to twice), keep the least disturbed. */
+  const measure = async (step: Step, roundIndex: number) => {
+    if (!current || current.info.kind !== step.kind || settings.freshServerPerMeasurement) {
+      await release();
+      current = await startTarget(step.kind, { profileDir: args.profile ? join(profileRoot, step.key) : undefined });
+    }
+    const target = current;
+    log(`${THROUGHPUT[step.key]}${settings.rounds > 1 ? ` (round ${roundIndex + 1} of ${settings.rounds})` : ''} ...`);
+    const pids = [process.pid, target.info.pid];
+    let best: { result: Measured; window?: MeasureWindow } | undefined;
+    for (let attempt = 0; attempt < (patient() ? 3 : 1); attempt++) {
+      if (patient()) {
+        const quiet = await waitForQuiet(pids, { thresholdPct: 10, maxWaitMs: 45_000 });
+        if (quiet.waitedMs > 1500) log(`  waited ${Math.round(quiet.waitedMs / 1000)} s for other processes to quieten (${quiet.foreignPct}% of the machine)`);
+      }
+      const before = snapshot(pids);
+      window_ = new MeasureWindow(target.info.pid);
+      const result = await step.run(target);
+      const otherCpuPct = foreignPct(before, snapshot(pids));
+      const serverCpuMsPerOp = round(window_.cpuMs() / Math.max(1, result.ok), 3);
+      log(
+        `  ${result.rps} /s, p50 ${result.p50} ms, p99 ${result.p99} ms, server CPU ${serverCpuMsPerOp} ms/op, other processes ${otherCpuPct}% CPU${result.failed ? `, ${result.failed} FAILED` : ''}`,
+      );
+      if (!best || otherCpuPct < best.result.otherCpuPct) best = { result: { ...result, otherCpuPct, serverCpuMsPerOp }, window: window_ };
+      window_ = undefined;
+      if (otherCpuPct <= 10 || !patient() || attempt === 2) break;
+      log('  disturbed by other processes; measuring again');
+    }
+    measured.set(step.key, [...(measured.get(step.key) ?? []), best!]);
+  };
   try {
-    for (const step of PLAN) {
-      if (!wanted(step.key)) continue;
-      if (!current || current.info.kind !== step.kind || settings.freshServerPerMeasurement) {
-        await release();
-        current = await startTarget(step.kind, { profileDir: args.profile ? join(profileRoot, step.key) : undefined });
-      }
-      const target = current;
-      log(`${THROUGHPUT[step.key]} ...`);
-      const pids = [process.pid, target.info.pid];
-      // Another process that starts mid-measurement spoils it: measure again (up to twice) and keep the least disturbed.
-      let best: (LoadResult & { otherCpuPct: number; serverCpuMsPerOp: number }) | undefined;
-      let bestWindow: MeasureWindow | undefined;
-      for (let attempt = 0; attempt < (patient() ? 3 : 1); attempt++) {
-        if (patient()) {
-          const quiet = await waitForQuiet(pids, { thresholdPct: 10, maxWaitMs: 45_000 });
-          if (quiet.waitedMs > 1500) log(`  waited ${Math.round(quiet.waitedMs / 1000)} s for other processes to quieten (${quiet.foreignPct}% of the machine)`);
-        }
-        const before = snapshot(pids);
-        window_ = new MeasureWindow(target.info.pid);
-        const result = await step.run(target);
-        const otherCpuPct = foreignPct(before, snapshot(pids));
-        const serverCpuMsPerOp = round(window_.cpuMs() / Math.max(1, result.ok), 3);
-        log(
-          `  ${result.rps} /s, p50 ${result.p50} ms, p99 ${result.p99} ms, server CPU ${serverCpuMsPerOp} ms/op, other processes ${otherCpuPct}% CPU${result.failed ? `, ${result.failed} FAILED` : ''}`,
-        );
-        if (!best || otherCpuPct < best.otherCpuPct) {
-          best = { ...result, otherCpuPct, serverCpuMsPerOp };
-          bestWindow = window_;
-        }
-        window_ = undefined;
-        if (otherCpuPct <= 10 || !patient() || attempt === 2) break;
-        log('  disturbed by other processes; measuring again');
-      }
-      results.throughput[step.key] = { label: THROUGHPUT[step.key], ...best! };
-      if (args.profile) {
-        await release();
-        const file = profileFile(join(profileRoot, step.key));
-        if (file) {
-          // Only the samples of the measured window that was kept.
-          const summary = summarizeProfile(file, { sinceMicros: bestWindow?.startMicros, untilMicros: bestWindow?.endMicros, top: 25 });
-          (results.profiles ??= {})[step.key] = { ...summary, file, windowMicros: [bestWindow?.startMicros ?? 0, bestWindow?.endMicros ?? 0] };
-          log(formatProfile(summary, `  profile of ${step.key} (${file})`));
-        }
+    for (let r = 0; r < settings.rounds; r++) {
+      for (const group of PLAN) {
+        const steps = group.filter((step) => wanted(step.key));
+        for (const step of r % 2 === 0 ? steps : [...steps].reverse()) await measure(step, r);
       }
     }
   } finally {
     await release();
+  }
+  for (const [key, rounds] of measured) {
+    const median = medianRound(rounds);
+    results.throughput[key] = { label: THROUGHPUT[key], ...median.result, ...(rounds.length > 1 ? { roundsRps: median.roundsRps } : {}) };
+    if (args.profile) {
+      const file = profileFile(join(profileRoot, key));
+      if (file) {
+        // Only the samples of the measured window that was kept.
+        const summary = summarizeProfile(file, { sinceMicros: median.window?.startMicros, untilMicros: median.window?.endMicros, top: 25 });
+        (results.profiles ??= {})[key] = { ...summary, file, windowMicros: [median.window?.startMicros ?? 0, median.window?.endMicros ?? 0] };
+        log(formatProfile(summary, `  profile of ${key} (${file})`));
+      }
+    }
   }
 
   const quietGate = async () => {
