@@ -95,6 +95,33 @@ describe('database', () => {
     expect(readFileSync(file).equals(truncated)).toBe(true);
   });
 
+  it('records when a client and a grant were last used, to the second', () => {
+    const db = openDatabase(join(folder(), 'db.sqlite'));
+    let now = 5_000_000;
+    const store = new EngineStore(db, () => now);
+    const lastUsed = () => [
+      (db.prepare("SELECT last_used_at AS t FROM clients WHERE client_id = 'c'").get() as { t: number | null }).t,
+      (db.prepare("SELECT last_used_at AS t FROM grants WHERE grant_id = 'g1'").get() as { t: number | null }).t,
+    ];
+    try {
+      store.upsert('Client', 'c', { client_id: 'c', redirect_uris: [] }, undefined, 'manual');
+      db.prepare("INSERT INTO users (id, username, display_name, created_at) VALUES ('u1', 'alice', 'Alice', 0)").run();
+      db.prepare("INSERT INTO grants (grant_id, client_id, account_id, payload, created_at, updated_at) VALUES ('g1', 'c', 'u1', '{}', 0, 0)").run();
+      expect(lastUsed()).toEqual([null, null]);
+      store.upsert('AccessToken', 't1', { clientId: 'c', grantId: 'g1', accountId: 'u1', kind: 'AccessToken' }, 3600);
+      expect(lastUsed()).toEqual([now, now]);
+      const first = now;
+      now += 400;
+      store.upsert('AccessToken', 't2', { clientId: 'c', grantId: 'g1', accountId: 'u1', kind: 'AccessToken' }, 3600);
+      expect(lastUsed()).toEqual([first, first]);
+      now += 1000;
+      store.upsert('AccessToken', 't3', { clientId: 'c', grantId: 'g1', accountId: 'u1', kind: 'AccessToken' }, 3600);
+      expect(lastUsed()).toEqual([now, now]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('purges expired rows and keeps live ones', () => {
     const db = openDatabase(join(folder(), 'db.sqlite'));
     let now = 1_000_000;

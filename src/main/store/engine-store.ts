@@ -27,6 +27,7 @@ export const TOKEN_MODELS = new Set([
 
 /** Kinds of token a client holds that count as "being used" when issued. */
 const USAGE_KINDS = new Set(['AccessToken', 'ClientCredentials']);
+const LAST_USED_GRANULARITY_MS = 1000;
 
 export type RegistrationType = 'dynamic' | 'manual' | 'metadata_document';
 
@@ -82,6 +83,8 @@ export class EngineStore {
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
   readonly #stmt;
+  /** When "last used" was last written, per client and grant (see #due). */
+  readonly #touchedAt = new Map<string, number>();
 
   constructor(db: SqliteDatabase, now: () => number = Date.now) {
     this.#db = db;
@@ -156,6 +159,18 @@ export class EngineStore {
 
   now(): number {
     return this.#now();
+  }
+
+  /**
+   * "Last used" is shown to the second: under load, writing it once a second per
+   * client or grant is enough (one statement and page less per token issued).
+   */
+  #due(key: string, now: number): boolean {
+    const last = this.#touchedAt.get(key);
+    if (last !== undefined && now - last < LAST_USED_GRANULARITY_MS && now >= last) return false;
+    if (this.#touchedAt.size >= 10_000) this.#touchedAt.clear();
+    this.#touchedAt.set(key, now);
+    return true;
   }
 
   find(model: string, id: string): Payload | undefined {
@@ -242,8 +257,8 @@ export class EngineStore {
         expires_at: expiresAt(now, expiresIn),
       });
       if (USAGE_KINDS.has(model)) {
-        if (clientId) s.touchClient.run(now, clientId);
-        if (grantId) s.touchGrant.run(now, grantId);
+        if (clientId && this.#due(`c\u0000${clientId}`, now)) s.touchClient.run(now, clientId);
+        if (grantId && this.#due(`g\u0000${grantId}`, now)) s.touchGrant.run(now, grantId);
       }
       return;
     }
