@@ -111,19 +111,7 @@ async function startApp(): Promise<TargetInfo> {
     const admin = createAdminService({
       db: server.db,
       transport: 'ipc',
-      serverState: () => ({
-        state: 'running',
-        issuer: server.issuer,
-        mcpUrl: server.mcpUrl,
-        port: server.port,
-        dataDir: server.dataDir,
-        databaseFile: server.databaseFile,
-        startedAt: server.startedAt,
-        uptimeSeconds: 0,
-        version: 'bench',
-        problem: null,
-        suggestedPort: null,
-      }),
+      serverState: () => server.status(),
     });
     const created = await admin.createClient({ name: 'bench machine client' });
     if (!created.ok || !created.value.clientSecret) throw new Error(`createClient failed: ${JSON.stringify(created)}`);

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAdminService, type ServerState } from './admin/service';
 import { registerAdminIpc } from './ipc/admin-ipc';
 import { startServer, type RunningServer } from './server/create-server';
-import { BIND_HOST, DEFAULT_PORT, MCP_PATH, SERVER_VERSION } from './server/defaults';
+import { BIND_HOST, DEFAULT_PORT, SERVER_VERSION } from './server/defaults';
 import { DATABASE_FILE_NAME, openDatabase } from './store/database';
 import { ensureDataDir } from './store/data-dir';
 import { StartupError } from './store/errors';
@@ -86,19 +86,7 @@ function serverState(dataDir: string): ServerState {
       suggestedPort,
     };
   }
-  return {
-    state: 'running',
-    issuer: server.issuer,
-    mcpUrl: `http://localhost:${server.port}${MCP_PATH}`,
-    port: server.port,
-    dataDir,
-    databaseFile,
-    startedAt: server.startedAt,
-    uptimeSeconds: Math.round((Date.now() - server.startedAt) / 1000),
-    version: SERVER_VERSION,
-    problem: null,
-    suggestedPort: null,
-  };
+  return server.status();
 }
 
 async function main(): Promise<void> {

@@ -15,7 +15,8 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { createAdminService, type AdminService } from '../../src/main/admin/service';
+import type { AdminService } from '../../src/main/admin/service';
+import { adminServiceFor as adminServiceOn } from './admin';
 import type { RunningServer } from '../../src/main/server/create-server';
 import type { SqliteDatabase } from '../../src/main/store/database';
 import { startTestServer } from './server';
@@ -118,25 +119,7 @@ export async function startFuzzServer(): Promise<FuzzServer> {
 
 /** The admin service on the fuzz server's database (as the desktop app would create it); its unexpected errors are collected too. */
 export function adminServiceFor(fuzz: FuzzServer): AdminService {
-  const { server } = fuzz;
-  return createAdminService({
-    db: server.db,
-    transport: 'ipc',
-    onError: (error) => fuzz.reportError(error),
-    serverState: () => ({
-      state: 'running',
-      issuer: server.issuer,
-      mcpUrl: server.mcpUrl,
-      port: server.port,
-      dataDir: server.dataDir,
-      databaseFile: server.databaseFile,
-      startedAt: server.startedAt,
-      uptimeSeconds: 0,
-      version: 'fuzz',
-      problem: null,
-      suggestedPort: null,
-    }),
-  });
+  return adminServiceOn(fuzz.server, { onError: (error) => fuzz.reportError(error) });
 }
 
 // ---------------------------------------------------------------------------

@@ -8,15 +8,15 @@ import {
   UnauthorizedError as UnauthorizedV2,
   auth as authV2,
 } from '@modelcontextprotocol/client';
-import { createAdminService, type AdminService } from '../../src/main/admin/service';
+import type { AdminService } from '../../src/main/admin/service';
 import type { RunningServer } from '../../src/main/server/create-server';
-import type { Result } from '../../src/shared/dto';
 import type { ActivityEvent } from '../../src/shared/events';
 import { startTestServer, TEST_USERNAME } from '../helpers/server';
 import { HttpBrowser, authorize, pkcePair } from '../helpers/http-browser';
 import { CALLBACK, exchangeCode, postForm, registerPublicClient } from '../helpers/oauth';
 import { MemoryOAuthClientProvider } from '../helpers/oauth-client-provider';
 import { approve, authorizedClient, finish, toolText, tryConnect } from '../helpers/sdk-flow';
+import { adminServiceFor, value } from '../helpers/admin';
 
 /**
  * The activity log and what it is for: each step of a client's flow recorded in
@@ -31,35 +31,13 @@ let mcpUrl: string;
 beforeAll(async () => {
   server = await startTestServer();
   mcpUrl = `http://localhost:${server.port}/mcp`;
-  admin = createAdminService({
-    db: server.db,
-    events: server.events,
-    transport: 'ipc',
-    serverState: () => ({
-      state: 'running',
-      issuer: server.issuer,
-      mcpUrl,
-      port: server.port,
-      dataDir: server.dataDir,
-      databaseFile: server.databaseFile,
-      startedAt: server.startedAt,
-      uptimeSeconds: 0,
-      version: 'test',
-      problem: null,
-      suggestedPort: null,
-    }),
-  });
+  admin = adminServiceFor(server);
 });
 
 afterAll(async () => {
   await server.close();
   server.removeDataDir();
 });
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 async function eventsOf(clientId: string): Promise<ActivityEvent[]> {
   return value(await admin.listEvents({ clientId, limit: 1000 })).reverse();

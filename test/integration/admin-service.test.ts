@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminService, type AdminService } from '../../src/main/admin/service';
+import type { AdminService } from '../../src/main/admin/service';
 import type { RunningServer } from '../../src/main/server/create-server';
 import type { Result } from '../../src/shared/dto';
 import { startTestServer, TEST_USERNAME } from '../helpers/server';
 import { HttpBrowser, authorize, pkcePair } from '../helpers/http-browser';
 import { basic, callWhoami, postForm, registerPublicClient } from '../helpers/oauth';
+import { adminServiceFor, value } from '../helpers/admin';
 
 /**
  * The admin service against a running server and its real SQLite file: every
@@ -19,34 +20,13 @@ let mcpUrl: string;
 beforeAll(async () => {
   server = await startTestServer();
   mcpUrl = `http://localhost:${server.port}/mcp`;
-  admin = createAdminService({
-    db: server.db,
-    transport: 'ipc',
-    serverState: () => ({
-      state: 'running',
-      issuer: server.issuer,
-      mcpUrl,
-      port: server.port,
-      dataDir: server.dataDir,
-      databaseFile: server.databaseFile,
-      startedAt: server.startedAt,
-      uptimeSeconds: 0,
-      version: 'test',
-      problem: null,
-      suggestedPort: null,
-    }),
-  });
+  admin = adminServiceFor(server);
 });
 
 afterAll(async () => {
   await server.close();
   server.removeDataDir();
 });
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 function failure<T>(result: Result<T>) {
   if (result.ok) throw new Error('expected a failure');

@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdminService, type AdminService } from '../../src/main/admin/service';
+import type { AdminService } from '../../src/main/admin/service';
 import type { RunningServer } from '../../src/main/server/create-server';
 import { checkBackup } from '../../src/main/store/backup';
-import type { Result } from '../../src/shared/dto';
 import { startTestServer, tempDataDir } from '../helpers/server';
+import { adminServiceFor, value } from '../helpers/admin';
 
 /** Online backups (while the server runs) and restores the server checks before using (issue 6.6). */
 
@@ -15,21 +15,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
-
 function adminOf(server: RunningServer): AdminService {
-  return createAdminService({
-    db: server.db,
-    events: server.events,
-    transport: 'ipc',
-    serverState: () => ({
-      state: 'running', issuer: server.issuer, mcpUrl: '', port: server.port, dataDir: server.dataDir, databaseFile: server.databaseFile,
-      startedAt: server.startedAt, uptimeSeconds: 0, version: 'test', problem: null, suggestedPort: null,
-    }),
-  });
+  return adminServiceFor(server);
 }
 
 async function start(dataDir: string, port = 0) {

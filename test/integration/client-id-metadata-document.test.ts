@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAdminService, type AdminService } from '../../src/main/admin/service';
+import type { AdminService } from '../../src/main/admin/service';
 import type { RunningServer } from '../../src/main/server/create-server';
 import { RegistrationSettingsStore } from '../../src/main/store/registration-settings';
 import { DEFAULT_REGISTRATION_SETTINGS, type RegistrationSettings } from '../../src/shared/registration';
-import type { Result } from '../../src/shared/dto';
 import { startTestServer, TEST_USERNAME } from '../helpers/server';
 import { DocumentServer, testResolver } from '../helpers/document-server';
 import { HttpBrowser, pkcePair } from '../helpers/http-browser';
 import { MemoryOAuthClientProvider } from '../helpers/oauth-client-provider';
 import { approve, authorizedClient, toolText } from '../helpers/sdk-flow';
+import { adminServiceFor, value } from '../helpers/admin';
 
 /**
  * Client ID Metadata Documents (SECURITY_CASES B.11–B.20): a client_id that is
@@ -23,11 +23,6 @@ let admin: AdminService;
 let mcpUrl: string;
 const resolver = testResolver();
 
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
-
 function settings(change: (s: RegistrationSettings) => void): void {
   const store = new RegistrationSettingsStore(server.db);
   const next = store.get();
@@ -39,16 +34,7 @@ beforeAll(async () => {
   documents = await new DocumentServer().start();
   server = await startTestServer({ metadataDocumentFetch: { extraCaPem: documents.caPem, resolver: resolver.resolve } });
   mcpUrl = `http://localhost:${server.port}/mcp`;
-  admin = createAdminService({
-    db: server.db,
-    events: server.events,
-    transport: 'ipc',
-    refreshMetadataDocument: (clientId) => server.refreshMetadataDocument(clientId),
-    serverState: () => ({
-      state: 'running', issuer: server.issuer, mcpUrl, port: server.port, dataDir: server.dataDir, databaseFile: server.databaseFile,
-      startedAt: server.startedAt, uptimeSeconds: 0, version: 'test', problem: null, suggestedPort: null,
-    }),
-  });
+  admin = adminServiceFor(server);
 });
 
 afterAll(async () => {

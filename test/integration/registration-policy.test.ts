@@ -1,21 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAdminService, type AdminService } from '../../src/main/admin/service';
+import type { AdminService } from '../../src/main/admin/service';
 import type { RunningServer } from '../../src/main/server/create-server';
-import type { Result } from '../../src/shared/dto';
 import { DEFAULT_REGISTRATION_SETTINGS, type RegistrationSettings } from '../../src/shared/registration';
 import { startTestServer, TEST_USERNAME } from '../helpers/server';
 import { codeFor, exchangeCode, registerClient } from '../helpers/oauth';
+import { adminServiceFor, value } from '../helpers/admin';
 
 /** The admin's policy for Dynamic Client Registration, end to end through the admin service (SECURITY_CASES A.7). */
 
 let server: RunningServer & { removeDataDir: () => void };
 let admin: AdminService;
 let clock = 0;
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 async function setPolicy(change: (s: RegistrationSettings) => void): Promise<void> {
   const next = value(await admin.getRegistrationSettings({}));
@@ -27,16 +22,7 @@ const register = (redirectUris: string[]) => registerClient(server.issuer, { red
 
 beforeAll(async () => {
   server = await startTestServer({ now: () => Date.now() + clock });
-  admin = createAdminService({
-    db: server.db,
-    events: server.events,
-    now: () => Date.now() + clock,
-    transport: 'http',
-    serverState: () => ({
-      state: 'running', issuer: server.issuer, mcpUrl: '', port: server.port, dataDir: server.dataDir, databaseFile: server.databaseFile,
-      startedAt: server.startedAt, uptimeSeconds: 0, version: 'test', problem: null, suggestedPort: null,
-    }),
-  });
+  admin = adminServiceFor(server, { now: () => Date.now() + clock, transport: 'http' });
 });
 
 afterAll(async () => {

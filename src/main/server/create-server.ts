@@ -14,7 +14,7 @@ import { MetadataDocumentFetcher, type DocumentFetcherOptions } from './oauth/ci
 import { StartupError } from '../store/errors';
 import { loadAdminToken, loadKeyFiles } from '../store/key-files';
 import { ADMIN_PATH, createAdminBridge } from '../admin/http-bridge';
-import { createAdminService } from '../admin/service';
+import { createAdminService, type ServerState } from '../admin/service';
 import { AdminFailure } from '../admin/failure';
 import { purgeExpired } from '../store/purge';
 import { SettingsStore } from '../store/settings';
@@ -86,6 +86,8 @@ export interface RunningServer {
   readonly autoApproveUser: string | undefined;
   /** Fetches a metadata-document client's document again now (admin Refresh). */
   refreshMetadataDocument(clientId: string): Promise<void>;
+  /** The running server as the admin app's Server page shows it. */
+  status(): ServerState;
   purgeNow(): void;
   close(): Promise<void>;
 }
@@ -219,6 +221,21 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         throw new AdminFailure('conflict', `the document could not be used: ${detail}`);
       }
     };
+    /** What the admin app's Server page shows while this server runs. */
+    const status = (): ServerState => ({
+      state: 'running',
+      issuer,
+      mcpUrl: `http://localhost:${port}${MCP_PATH}`,
+      port,
+      dataDir: config.dataDir,
+      databaseFile,
+      startedAt,
+      uptimeSeconds: Math.round((now() - startedAt) / 1000),
+      version: SERVER_VERSION,
+      problem: null,
+      suggestedPort: null,
+      autoApproveUser: autoApprove?.username ?? null,
+    });
     let handleAdmin: ReturnType<typeof createAdminBridge> | undefined;
     let adminUrl: string | undefined;
     if (config.adminUi) {
@@ -228,20 +245,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         now,
         events,
         transport: 'http',
-        serverState: () => ({
-          state: 'running',
-          issuer,
-          mcpUrl: `http://localhost:${port}${MCP_PATH}`,
-          port,
-          dataDir: config.dataDir,
-          databaseFile,
-          startedAt,
-          uptimeSeconds: Math.round((now() - startedAt) / 1000),
-          version: SERVER_VERSION,
-          problem: null,
-          suggestedPort: null,
-          autoApproveUser: autoApprove?.username ?? null,
-        }),
+        serverState: status,
         onError: (error) => onError(error),
         refreshMetadataDocument,
       });
@@ -304,6 +308,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       adminUrl,
       autoApproveUser: autoApprove?.username,
       refreshMetadataDocument,
+      status,
       db,
       store,
       users,

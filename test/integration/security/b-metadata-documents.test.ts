@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAdminService, type AdminService } from '../../../src/main/admin/service';
+import type { AdminService } from '../../../src/main/admin/service';
 import type { RunningServer } from '../../../src/main/server/create-server';
 import { RegistrationSettingsStore } from '../../../src/main/store/registration-settings';
-import type { Result } from '../../../src/shared/dto';
 import { DEFAULT_REGISTRATION_SETTINGS } from '../../../src/shared/registration';
 import { DocumentServer } from '../../helpers/document-server';
 import { HttpBrowser, authorize, pkcePair } from '../../helpers/http-browser';
 import { startTestServer, TEST_USERNAME } from '../../helpers/server';
+import { adminServiceFor, value } from '../../helpers/admin';
 
 /**
  * SECURITY_CASES B (cases 11–20): Client ID Metadata Documents, the server fetching
@@ -33,27 +33,13 @@ function resolver(hostname: string, callback: (error: Error | null, addresses: {
   callback(null, [{ address, family: address.includes(':') ? 6 : 4 }]);
 }
 
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
-
 beforeAll(async () => {
   documents = await new DocumentServer().start();
   server = await startTestServer({
     now: () => Date.now() + clockOffset,
     metadataDocumentFetch: { extraCaPem: documents.caPem, resolver },
   });
-  admin = createAdminService({
-    db: server.db,
-    events: server.events,
-    transport: 'ipc',
-    refreshMetadataDocument: (clientId) => server.refreshMetadataDocument(clientId),
-    serverState: () => ({
-      state: 'running', issuer: server.issuer, mcpUrl: server.mcpUrl, port: server.port, dataDir: server.dataDir, databaseFile: server.databaseFile,
-      startedAt: server.startedAt, uptimeSeconds: 0, version: 'test', problem: null, suggestedPort: null,
-    }),
-  });
+  admin = adminServiceFor(server);
 });
 
 afterAll(async () => {

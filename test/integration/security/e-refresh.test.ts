@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminService, type AdminService } from '../../../src/main/admin/service';
+import type { AdminService } from '../../../src/main/admin/service';
 import type { RunningServer } from '../../../src/main/server/create-server';
-import type { Result } from '../../../src/shared/dto';
 import { startTestServer, TEST_USERNAME } from '../../helpers/server';
 import { HttpBrowser, authorize, pkcePair } from '../../helpers/http-browser';
 import { CALLBACK, basic, callWhoami, codeFor, exchangeCode, postForm } from '../../helpers/oauth';
+import { adminServiceFor, value } from '../../helpers/admin';
 
 /**
  * SECURITY_CASES E (cases 50–56): refresh tokens, black box against a real server.
@@ -19,26 +19,13 @@ beforeAll(async () => {
   // The server's clock reads Date.now at each call, so moving Date.now moves the server and the engine together.
   server = await startTestServer({ now: () => Date.now() });
   tokenUrl = `${server.issuer}/token`;
-  admin = createAdminService({
-    db: server.db,
-    events: server.events,
-    transport: 'ipc',
-    serverState: () => ({
-      state: 'running', issuer: server.issuer, mcpUrl: server.mcpUrl, port: server.port, dataDir: server.dataDir, databaseFile: server.databaseFile,
-      startedAt: server.startedAt, uptimeSeconds: 0, version: 'test', problem: null, suggestedPort: null,
-    }),
-  });
+  admin = adminServiceFor(server);
 });
 
 afterAll(async () => {
   await server?.close();
   server?.removeDataDir();
 });
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 type Tokens = { access_token: string; refresh_token: string; scope: string };
 
