@@ -520,6 +520,36 @@ export function resolveSlot<Name extends string>(value: Slot<Name>, real: Record
   return typeof value === 'string' ? value : real[value.ref];
 }
 
+/** A parameter as key, value and how the pair is encoded; key and value may name real values. */
+export type SlotPair<Name extends string> = [Slot<Name>, Slot<Name>, PairEncoding];
+
+/** A parameter's value: mostly one of the real values named in `refs`, else realistic, else hostile. */
+export function slotValue<Name extends string>(realistic: fc.Arbitrary<string>, refs: Name[] = []): fc.Arbitrary<Slot<Name>> {
+  return fc.oneof(
+    ...(refs.length ? [{ weight: 4, arbitrary: fc.constantFrom(...refs).map((ref): Slot<Name> => ({ ref })) }] : []),
+    { weight: 3, arbitrary: realistic },
+    { weight: 2, arbitrary: hostileString },
+  );
+}
+
+/** Any one of the known parameters, with a fuzzed value. */
+export function knownPair<Name extends string>(params: Record<string, fc.Arbitrary<Slot<Name>>>): fc.Arbitrary<SlotPair<Name>> {
+  return fc.oneof(...Object.entries(params).map(([name, arb]) => fc.tuple(fc.constant<Slot<Name>>(name), arb, pairEncoding)));
+}
+
+/** One parameter of a realistic request: left out now and then, mostly its real value, sometimes fuzzed. */
+export function realOrFuzzedPair<Name extends string>(
+  name: string,
+  realValue: Slot<Name>,
+  fuzzed: fc.Arbitrary<Slot<Name>>,
+): fc.Arbitrary<SlotPair<Name> | null> {
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 12, arbitrary: fc.tuple(fc.constant<Slot<Name>>(name), fc.constant(realValue), pairEncoding) },
+    { weight: 3, arbitrary: fc.tuple(fc.constant<Slot<Name>>(name), fuzzed, pairEncoding) },
+  );
+}
+
 /** Origin headers: none, ours, another loopback name, foreign, odd. */
 export function originHeader(issuer: string): fc.Arbitrary<string | undefined> {
   const port = new URL(issuer).port;

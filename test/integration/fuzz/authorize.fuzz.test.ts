@@ -12,7 +12,6 @@ import {
   fuzzParameters,
   fuzzTimeout,
   hostileKey,
-  hostileString,
   oddUrl,
   pairEncoding,
   resolveSlot,
@@ -21,9 +20,12 @@ import {
   sometimes,
   startFuzzServer,
   watchRows,
+  knownPair,
+  realOrFuzzedPair,
+  slotValue,
   type FuzzServer,
+  type SlotPair as SlotPairOf,
   type Pair,
-  type PairEncoding,
   type Slot,
 } from '../../helpers/fuzz';
 
@@ -60,12 +62,7 @@ afterAll(async () => {
   await fuzz?.close();
 });
 
-const value = (realistic: fc.Arbitrary<string>, refs: Real[] = []): fc.Arbitrary<Slot<Real>> =>
-  fc.oneof(
-    ...(refs.length ? [{ weight: 4, arbitrary: fc.constantFrom(...refs).map((ref): Slot<Real> => ({ ref })) }] : []),
-    { weight: 3, arbitrary: realistic },
-    { weight: 2, arbitrary: hostileString },
-  );
+const value = (realistic: fc.Arbitrary<string>, refs: Real[] = []) => slotValue<Real>(realistic, refs);
 
 /** Each authorization parameter with realistic values (and real ones by reference). */
 const PARAMS: Record<string, fc.Arbitrary<Slot<Real>>> = {
@@ -107,19 +104,10 @@ const REAL_DEFAULTS: Record<string, Slot<Real>> = {
   resource: { ref: 'resource' },
 };
 
-type SlotPair = [Slot<Real>, Slot<Real>, PairEncoding];
-
-const knownPair: fc.Arbitrary<SlotPair> = fc.oneof(
-  ...Object.entries(PARAMS).map(([name, arb]) => fc.tuple(fc.constant<Slot<Real>>(name), arb, pairEncoding)),
-);
+type SlotPair = SlotPairOf<Real>;
 
 /** A base parameter: absent, its real value, or fuzzed. */
-const baseParam = (name: string): fc.Arbitrary<SlotPair | null> =>
-  fc.oneof(
-    { weight: 1, arbitrary: fc.constant(null) },
-    { weight: 12, arbitrary: fc.tuple(fc.constant<Slot<Real>>(name), fc.constant(REAL_DEFAULTS[name]!), pairEncoding) },
-    { weight: 3, arbitrary: fc.tuple(fc.constant<Slot<Real>>(name), PARAMS[name]!, pairEncoding) },
-  );
+const baseParam = (name: string) => realOrFuzzedPair<Real>(name, REAL_DEFAULTS[name]!, PARAMS[name]!);
 
 const authorizeRequest = fc.record({
   base: fc.tuple(...BASE.map(baseParam)),
@@ -128,7 +116,7 @@ const authorizeRequest = fc.record({
     fc.constant([]),
     fc.array(
       fc.oneof(
-        { weight: 3, arbitrary: knownPair },
+        { weight: 3, arbitrary: knownPair(PARAMS) },
         { weight: 1, arbitrary: fc.tuple(hostileKey, shortHostileString, pairEncoding) },
       ),
       { minLength: 1, maxLength: 3 },

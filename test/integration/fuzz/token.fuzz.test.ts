@@ -17,7 +17,6 @@ import {
   fuzzTimeout,
   headerSafeString,
   hostileKey,
-  hostileString,
   httpBody,
   hugeString,
   jsonValueText,
@@ -31,9 +30,12 @@ import {
   sometimes,
   startFuzzServer,
   watchRows,
+  knownPair,
+  realOrFuzzedPair,
+  slotValue,
   type FuzzServer,
+  type SlotPair as SlotPairOf,
   type Pair,
-  type PairEncoding,
   type Slot,
 } from '../../helpers/fuzz';
 
@@ -97,12 +99,7 @@ afterAll(async () => {
   await fuzz?.close();
 });
 
-const value = (realistic: fc.Arbitrary<string>, refs: Real[] = []): fc.Arbitrary<Slot<Real>> =>
-  fc.oneof(
-    ...(refs.length ? [{ weight: 4, arbitrary: fc.constantFrom(...refs).map((ref): Slot<Real> => ({ ref })) }] : []),
-    { weight: 3, arbitrary: realistic },
-    { weight: 2, arbitrary: hostileString },
-  );
+const value = (realistic: fc.Arbitrary<string>, refs: Real[] = []) => slotValue<Real>(realistic, refs);
 
 const GRANT_TYPES = [
   'authorization_code',
@@ -171,22 +168,10 @@ const TEMPLATES: { form: Record<string, Slot<Real>>; auth: Authorization }[] = [
   },
 ];
 
-type SlotPair = [Slot<Real>, Slot<Real>, PairEncoding];
-
-const knownPair: fc.Arbitrary<SlotPair> = fc.oneof(
-  ...Object.entries(PARAMS).map(([name, arb]) => fc.tuple(fc.constant<Slot<Real>>(name), arb, pairEncoding)),
-);
+type SlotPair = SlotPairOf<Real>;
 
 const formParams = (form: Record<string, Slot<Real>>): fc.Arbitrary<(SlotPair | null)[]> =>
-  fc.tuple(
-    ...Object.entries(form).map(([name, realValue]) =>
-      fc.oneof(
-        { weight: 1, arbitrary: fc.constant(null) },
-        { weight: 12, arbitrary: fc.tuple(fc.constant<Slot<Real>>(name), fc.constant(realValue), pairEncoding) },
-        { weight: 3, arbitrary: fc.tuple(fc.constant<Slot<Real>>(name), PARAMS[name] ?? shortHostileString, pairEncoding) },
-      ),
-    ),
-  );
+  fc.tuple(...Object.entries(form).map(([name, realValue]) => realOrFuzzedPair<Real>(name, realValue, PARAMS[name] ?? shortHostileString)));
 
 const fuzzedAuthorization: fc.Arbitrary<Authorization> = fc.oneof(
   fc.constant(undefined),
@@ -234,7 +219,7 @@ const tokenRequest = (issuer: string) =>
     extra: fc.oneof(
       fc.constant([]),
       fc.array(
-        fc.oneof({ weight: 3, arbitrary: knownPair }, { weight: 1, arbitrary: fc.tuple(hostileKey, shortHostileString, pairEncoding) }),
+        fc.oneof({ weight: 3, arbitrary: knownPair(PARAMS) }, { weight: 1, arbitrary: fc.tuple(hostileKey, shortHostileString, pairEncoding) }),
         { minLength: 1, maxLength: 3 },
       ),
     ),
