@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import { startServe, type ServeProcess } from './serve-process';
 import { codeFor, exchangeCode, postForm, registerPublicClient } from '../helpers/oauth';
+import { wholePageShot as shot } from './screenshots';
 
 /**
  * The Activity page watched while real OAuth traffic runs against `npm run
@@ -11,19 +11,6 @@ import { codeFor, exchangeCode, postForm, registerPublicClient } from '../helper
  */
 
 test.describe.configure({ mode: 'serial' });
-
-const SHOTS = 'test-results/screenshots';
-mkdirSync(SHOTS, { recursive: true });
-/** The whole page at once: the window is made as tall as the page (the app's header and navbar are fixed). */
-async function shot(page: Page, name: string) {
-  const size = page.viewportSize()!;
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 3000) });
-  // The navbar's height is in dvh, which headless Chromium does not grow with the window.
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, style: '.mantine-AppShell-navbar { height: auto !important; bottom: 0 !important; }' });
-  await page.setViewportSize(size);
-}
 
 let serve: ServeProcess;
 let admin: Page;

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import * as oidc from 'openid-client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -7,6 +6,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { startServe, type ServeProcess } from './serve-process';
 import { MemoryOAuthClientProvider } from '../helpers/oauth-client-provider';
 import { CallbackListener } from '../helpers/callback-listener';
+import { viewportShot as shot } from './screenshots';
 
 /**
  * The admin app in browser mode, used as a new user would: `npm run serve`,
@@ -16,9 +16,6 @@ import { CallbackListener } from '../helpers/callback-listener';
 
 test.describe.configure({ mode: 'serial' });
 
-const SHOTS = 'test-results/screenshots';
-mkdirSync(SHOTS, { recursive: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
 
 let serve: ServeProcess;
 let callbacks: CallbackListener;

@@ -1,15 +1,14 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { startServe, type ServeProcess } from './serve-process';
+import { wholePageShot as shot } from './screenshots';
 
 /**
  * The Server page's backups: "Back up now" makes an online backup that is
  * listed at once, and restoring one stages it for the next start.
  */
 
-const SHOTS = 'test-results/screenshots';
-mkdirSync(SHOTS, { recursive: true });
 
 let serve: ServeProcess;
 test.beforeAll(async () => {
@@ -18,15 +17,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await serve?.stop();
 });
-
-/** The whole page: the window is made as tall as the page (the app's header is fixed, so fullPage would misplace it). */
-async function shot(page: Page, name: string) {
-  const size = page.viewportSize()!;
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 3000) });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, style: '.mantine-AppShell-navbar { height: auto !important; bottom: 0 !important; }' });
-  await page.setViewportSize(size);
-}
 
 test('back up now, then stage a restore from the list', async ({ page }) => {
   await page.goto(serve.adminUrl);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
 import { startServe, type ServeProcess } from './serve-process';
@@ -6,6 +6,7 @@ import { registerClient } from '../helpers/oauth';
 import { pkcePair } from '../helpers/http-browser';
 import { startTestServer } from '../helpers/server';
 import { DocumentServer, testResolver } from '../helpers/document-server';
+import { wholePageShot as shot } from './screenshots';
 
 /**
  * The Registration page: settings changed in the UI are honoured by the
@@ -13,19 +14,6 @@ import { DocumentServer, testResolver } from '../helpers/document-server';
  * approved on the page, has its document shown and refreshed on its detail page.
  */
 
-const SHOTS = 'test-results/screenshots';
-mkdirSync(SHOTS, { recursive: true });
-
-/** The whole page at once: the window is made as tall as the page (the app's header and navbar are fixed). */
-async function shot(page: Page, name: string) {
-  const size = page.viewportSize()!;
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 3000) });
-  // The navbar's height is in dvh, which headless Chromium does not grow with the window.
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, style: '.mantine-AppShell-navbar { height: auto !important; bottom: 0 !important; }' });
-  await page.setViewportSize(size);
-}
 
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 
