@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Checkbox, Group, Modal, Skeleton, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import type { AdminError, ClientDetail } from '../../../../shared/dto';
 import type { Input } from '../../../../shared/contract';
 import { useBusy } from '../../hooks/useBusy';
@@ -7,6 +7,7 @@ import { updateClient } from '../../hooks/mutations';
 import { useServerStatus } from '../../hooks/useServerStatus';
 import { fieldErrors, formError } from '../../lib/field-errors';
 import { lines } from '../../lib/format';
+import { RedirectUrisField } from '../../components/RedirectUrisField';
 
 interface Props {
   client: ClientDetail;
@@ -76,16 +77,11 @@ export function EditClientModal({ client, opened, onClose, onSaved }: Props) {
             </Text>
           )}
           {withRedirects && (
-            <Textarea
-              label="Redirect URIs"
+            <RedirectUrisField
               description="One per line. Where users are sent back after signing in and consenting."
-              autosize
-              minRows={2}
-              maxRows={8}
               value={urisText}
-              onChange={(e) => setUrisText(e.currentTarget.value)}
+              onChange={setUrisText}
               error={errors.redirectUris}
-              styles={{ error: { whiteSpace: 'pre-line' } }}
             />
           )}
           <Stack gap="xs" role="group" aria-labelledby="allowed-scopes-label">

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, Stack, TextInput } from '@mantine/core';
 import type { AdminError, ClientCredentials } from '../../../../shared/dto';
 import { SecretReveal } from '../../components/SecretReveal';
 import { useBusy } from '../../hooks/useBusy';
 import { createClient } from '../../hooks/mutations';
 import { fieldErrors, formError } from '../../lib/field-errors';
 import { lines } from '../../lib/format';
+import { RedirectUrisField } from '../../components/RedirectUrisField';
 
 export const REDIRECT_URIS_DESCRIPTION =
   'One per line. Leave empty for a machine-to-machine client: it acts as itself with the client credentials flow (server-to-server). Add one or more to create a client that acts for users with the authorization code flow (the user signs in and consents).';
@@ -64,17 +65,13 @@ export function CreateClientModal({ opened, onClose, onCreated }: Props) {
               onChange={(event) => setName(event.currentTarget.value)}
               error={errors.name}
             />
-            <Textarea
-              label="Redirect URIs"
+            <RedirectUrisField
               description={REDIRECT_URIS_DESCRIPTION}
               placeholder="http://localhost:3000/callback"
-              autosize
               minRows={3}
-              maxRows={8}
               value={urisText}
-              onChange={(event) => setUrisText(event.currentTarget.value)}
+              onChange={setUrisText}
               error={errors.redirectUris}
-              styles={{ error: { whiteSpace: 'pre-line' } }}
             />
             <Checkbox
               label="Public client (no secret)"
