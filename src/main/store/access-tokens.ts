@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './database';
-import { sha256 } from './hashing';
+import { fingerprintOfHash, sha256 } from './hashing';
 
 /** What the protected resource needs to know about a presented access token. */
 export interface StoredAccessToken {
@@ -74,7 +74,7 @@ export class AccessTokenLookup {
       expiresAt: row.expires_at,
       username: row.username,
       displayName: row.display_name,
-      fingerprint: hash.toString('hex', 0, 4),
+      fingerprint: fingerprintOfHash(hash),
     };
   }
 }

@@ -35,7 +35,12 @@ export function isHashedClientSecret(value: unknown): value is string {
 
 /** A short, non-reversible label for a token, safe to log: first 8 hex chars of its hash. */
 export function tokenFingerprint(value: string): string {
-  return sha256Hex(value).slice(0, 8);
+  return fingerprintOfHash(sha256(value));
+}
+
+/** The same label from a token's SHA-256 already computed (the lookup has it). */
+export function fingerprintOfHash(hash: Buffer): string {
+  return hash.toString('hex', 0, 4);
 }
 
 // scrypt parameters: N=2^15, r=8, p=1 needs 32 MiB and ~50 ms here, OWASP's recommended floor.
