@@ -9,6 +9,7 @@ import { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from '../store/
 import { ensureDataDir } from '../store/data-dir';
 import { EngineStore } from '../store/engine-store';
 import { EventLog } from '../store/events';
+import { groupCommitOf } from '../store/group-commit';
 import { RegistrationSettingsStore } from '../store/registration-settings';
 import { MetadataDocumentFetcher, type DocumentFetcherOptions } from './oauth/cimd/document-fetcher';
 import { StartupError } from '../store/errors';
@@ -321,6 +322,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           closingHttp = true;
           await closeHttp(http);
           fetcher.close();
+          groupCommitOf(db).flush();
           events.flush();
           db.close();
         })();

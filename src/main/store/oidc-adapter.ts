@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AlreadyConsumedError, type EngineStore, type Payload } from './engine-store';
+import { groupCommitOf } from './group-commit';
 
 /**
  * The oidc-provider adapter on SQLite.
@@ -9,7 +10,8 @@ import { AlreadyConsumedError, type EngineStore, type Payload } from './engine-s
  * leave a grant half-rotated: the old refresh token consumed, the new one never
  * stored. So every engine request runs inside a unit of work: writes are queued,
  * reads see the queued writes, and the whole queue is committed in one
- * transaction just before the response is sent. Consuming a single-use record
+ * transaction just before the response is sent (shared with the other requests
+ * that finished meanwhile, see group-commit.ts). Consuming a single-use record
  * is a conditional UPDATE inside that transaction, so of two concurrent
  * redemptions exactly one commits.
  *
@@ -69,8 +71,8 @@ export interface CommitResult {
 }
 
 /**
- * Runs `work` with writes deferred, then commits, in one transaction, the writes
- * that its outcome keeps (see KEPT).
+ * Runs `work` with writes deferred, then commits, in one transaction (or one
+ * savepoint of a group commit), the writes that its outcome keeps (see KEPT).
  */
 export async function withUnitOfWork(
   store: EngineStore,
@@ -83,9 +85,9 @@ export async function withUnitOfWork(
   const operations = unit.operations.filter((operation) => kept.has(operation.kind));
   if (operations.length > 0) {
     try {
-      store.db.transaction(() => {
+      await groupCommitOf(store.db).commit(() => {
         for (const operation of operations) operation.run(store);
-      }).immediate();
+      });
     } catch (error) {
       if (error instanceof AlreadyConsumedError) return { conflict: 'consumed' };
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { conflict: 'grant_revoked' };

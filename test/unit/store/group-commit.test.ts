@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GroupCommit, groupCommitOf } from '../../../src/main/store/group-commit';
+
+/**
+ * Group commit: units of work that finish in the same turn share one
+ * transaction, each in its own savepoint; a caller's promise settles only once
+ * its writes are committed; a failing unit is rolled back alone.
+ * A file database, with a second connection that sees only what is committed.
+ */
+
+let dir: string;
+let db: Database.Database;
+let other: Database.Database;
+let group: GroupCommit;
+
+const insert = (value: string) => () => void db.prepare('INSERT INTO t (v) VALUES (?)').run(value);
+const committed = () => (other.prepare('SELECT v FROM t ORDER BY id').all() as { v: string }[]).map((row) => row.v);
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mad-group-commit-'));
+  db = new Database(join(dir, 'db.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');
+  other = new Database(join(dir, 'db.sqlite'), { readonly: true });
+  group = new GroupCommit(db);
+});
+
+afterEach(() => {
+  other.close();
+  if (db.open) db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('GroupCommit', () => {
+  it('commits the units of one turn in one transaction, and settles only after the commit', async () => {
+    const seenByLaterUnit: string[][] = [];
+    const first = group.commit(insert('a'));
+    const second = group.commit(() => {
+      // Still inside the transaction that holds "a": another connection does not see it yet.
+      seenByLaterUnit.push(committed());
+      insert('b')();
+    });
+    expect(committed()).toEqual([]);
+    await Promise.all([first, second]);
+    expect(seenByLaterUnit).toEqual([[]]);
+    expect(committed()).toEqual(['a', 'b']);
+  });
+
+  it('rolls a failing unit back alone and rejects only its promise', async () => {
+    const results = await Promise.allSettled([
+      group.commit(insert('a')),
+      group.commit(() => {
+        insert('b')();
+        insert('a')(); // UNIQUE: this unit fails after writing "b"
+      }),
+      group.commit(insert('c')),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(((results[1] as PromiseRejectedResult).reason as { code?: string }).code).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    expect(committed()).toEqual(['a', 'c']);
+  });
+
+  it('commits units of later turns in later transactions', async () => {
+    await group.commit(insert('a'));
+    expect(committed()).toEqual(['a']);
+    await group.commit(insert('b'));
+    expect(committed()).toEqual(['a', 'b']);
+  });
+
+  it('flush() commits what waits at once (before the database closes)', async () => {
+    const pending = group.commit(insert('a'));
+    group.flush();
+    expect(committed()).toEqual(['a']);
+    await pending;
+  });
+
+  it('rejects every waiting unit when the database closed first, and when the commit fails', async () => {
+    const waiting = group.commit(insert('a'));
+    db.close();
+    await expect(waiting).rejects.toThrow('the database is closed');
+
+    db = new Database(join(dir, 'db.sqlite'));
+    group = new GroupCommit(db);
+    // Another connection holds the write lock: BEGIN IMMEDIATE fails, and so does every unit.
+    const writer = new Database(join(dir, 'db.sqlite'), { timeout: 0 });
+    db.pragma('busy_timeout = 0');
+    writer.exec('BEGIN IMMEDIATE');
+    const results = await Promise.allSettled([group.commit(insert('x')), group.commit(insert('y'))]);
+    writer.exec('ROLLBACK');
+    writer.close();
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(committed()).toEqual([]);
+  });
+
+  it('is one per connection', () => {
+    expect(groupCommitOf(db)).toBe(groupCommitOf(db));
+    expect(groupCommitOf(other)).not.toBe(groupCommitOf(db));
+  });
+});
