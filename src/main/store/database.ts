@@ -15,6 +15,22 @@ export interface OpenDatabaseOptions {
   nativeBinding?: string;
 }
 
+/**
+ * One `create(db)` per database connection, made on first use: for what
+ * belongs to a connection rather than to a store (its triggers, its transactions).
+ */
+export function perConnection<T>(create: (db: SqliteDatabase) => T): (db: SqliteDatabase) => T {
+  const made = new WeakMap<SqliteDatabase, T>();
+  return (db) => {
+    let value = made.get(db);
+    if (value === undefined) {
+      value = create(db);
+      made.set(db, value);
+    }
+    return value;
+  };
+}
+
 function damagedMessage(file: string, detail: string): string {
   return [
     `The database file ${file} is damaged (${detail}).`,

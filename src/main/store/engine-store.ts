@@ -1,3 +1,4 @@
+import { clientRowsOf, type ClientRows } from './client-rows';
 import type { SqliteDatabase } from './database';
 import { hashClientSecret, isHashedClientSecret, sha256 } from './hashing';
 
@@ -85,10 +86,12 @@ export class EngineStore {
   readonly #stmt;
   /** When "last used" was last written, per client and grant (see #due). */
   readonly #touchedAt = new Map<string, number>();
+  readonly #clients: ClientRows;
 
   constructor(db: SqliteDatabase, now: () => number = Date.now) {
     this.#db = db;
     this.#now = now;
+    this.#clients = clientRowsOf(db);
     this.#stmt = {
       findToken: db.prepare<[Buffer, string]>('SELECT payload, consumed_at FROM tokens WHERE id_hash = ? AND kind = ?'),
       upsertToken: db.prepare(`
@@ -103,11 +106,6 @@ export class EngineStore {
       touchClient: db.prepare<[number, string]>('UPDATE clients SET last_used_at = ? WHERE client_id = ?'),
       touchGrant: db.prepare<[number, string]>('UPDATE grants SET last_used_at = ? WHERE grant_id = ?'),
 
-      // Metadata-document clients are resolved by the engine from their URL (and its
-      // cache); their row here is the admin's view, not a registration.
-      findClient: db.prepare<[string]>(
-        "SELECT metadata FROM clients WHERE client_id = ? AND disabled = 0 AND registration_type != 'metadata_document'",
-      ),
       upsertClient: db.prepare(`
         INSERT INTO clients (client_id, registration_type, client_name, metadata, created_at, updated_at)
         VALUES (@client_id, @registration_type, @client_name, @metadata, @now, @now)
@@ -176,8 +174,10 @@ export class EngineStore {
   find(model: string, id: string): Payload | undefined {
     const s = this.#stmt;
     if (model === 'Client') {
-      const row = s.findClient.get(id) as { metadata: string } | undefined;
-      return row ? (JSON.parse(row.metadata) as Payload) : undefined;
+      // Metadata-document clients are resolved by the engine from their URL (and its
+      // cache); their row here is the admin's view, not a registration.
+      const row = this.#clients.get(id);
+      return row && !row.disabled && row.registrationType !== 'metadata_document' ? { ...row.metadata } : undefined;
     }
     if (model === 'Grant') {
       const row = s.findGrant.get(id) as { payload: string } | undefined;

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from './database';
+import { perConnection, type SqliteDatabase } from './database';
 
 /**
  * Group commit: the writes of engine requests that finish in the same turn of
@@ -82,14 +82,5 @@ export class GroupCommit {
   }
 }
 
-const byDatabase = new WeakMap<SqliteDatabase, GroupCommit>();
-
 /** The group commit of a database connection (one per connection, shared by every store on it). */
-export function groupCommitOf(db: SqliteDatabase): GroupCommit {
-  let group = byDatabase.get(db);
-  if (!group) {
-    group = new GroupCommit(db);
-    byDatabase.set(db, group);
-  }
-  return group;
-}
+export const groupCommitOf = perConnection((db) => new GroupCommit(db));

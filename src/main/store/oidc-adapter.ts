@@ -51,8 +51,6 @@ export class UnitOfWork {
   readonly operations: Queued[] = [];
   readonly overlay = new Map<string, OverlayEntry>();
   readonly revokedGrants = new Set<string>();
-  /** Reads repeated within one request (a client's settings are asked for several times). */
-  readonly memo = new Map<string, unknown>();
 
   static key(model: string, id: string): string {
     return `${model}\u0000${id}`;
@@ -101,16 +99,6 @@ export async function withUnitOfWork(
 /** The outcome of an HTTP status, for `withUnitOfWork`. */
 export function outcomeOfStatus(status: number): UnitOutcome {
   return status < 400 ? 'success' : status < 500 ? 'refused' : 'failed';
-}
-
-/** `read()`, once per engine request for each key (and every time outside one). */
-export function memoInCurrentUnit<T>(key: string, read: () => T): T {
-  const unit = currentUnit.getStore();
-  if (!unit) return read();
-  if (unit.memo.has(key)) return unit.memo.get(key) as T;
-  const value = read();
-  unit.memo.set(key, value);
-  return value;
 }
 
 /**

@@ -4,7 +4,8 @@ import { hashClientSecret, isHashedClientSecret, constantTimeEqual, randomId } f
 import type { EngineStore } from '../../store/engine-store';
 import type { EventLog } from '../../store/events';
 import type { KeyMaterial } from '../../store/key-files';
-import { createAdapterClass, memoInCurrentUnit } from '../../store/oidc-adapter';
+import { clientRowsOf } from '../../store/client-rows';
+import { createAdapterClass } from '../../store/oidc-adapter';
 import type { UserStore } from '../../store/users';
 import {
   ACCESS_TOKEN_TTL_SECONDS,
@@ -76,19 +77,13 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
   const { errors, interactionPolicy } = engine;
   const epochNow = () => Math.floor(store.now() / 1000);
 
-  const clientSettings = store.db.prepare<[string]>(
-    'SELECT allowed_scopes, access_token_ttl_seconds, refresh_token_ttl_seconds FROM clients WHERE client_id = ?',
-  );
+  const clientRows = clientRowsOf(store.db);
   /** What an administrator set for a client: narrowed scopes, testing token lifetimes. */
-  function settingsOf(clientId: string) {
-    return memoInCurrentUnit(`client-settings\u0000${clientId}`, () => clientSettings.get(clientId)) as
-      | { allowed_scopes: string | null; access_token_ttl_seconds: number | null; refresh_token_ttl_seconds: number | null }
-      | undefined;
-  }
+  const settingsOf = (clientId: string) => clientRows.get(clientId);
 
   /** The resource scopes a client may receive: all of them unless an administrator narrowed the list. */
   function allowedScopes(clientId: string): string[] {
-    const narrowedTo = settingsOf(clientId)?.allowed_scopes;
+    const narrowedTo = settingsOf(clientId)?.allowedScopes;
     if (!narrowedTo) return [...RESOURCE_SCOPES];
     const narrowed = new Set(splitScope(narrowedTo));
     return RESOURCE_SCOPES.filter((scope) => narrowed.has(scope));
@@ -197,7 +192,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
             scope: allowed.join(' '),
             audience,
             accessTokenFormat: 'opaque',
-            accessTokenTTL: settingsOf(client.clientId)?.access_token_ttl_seconds ?? ACCESS_TOKEN_TTL_SECONDS,
+            accessTokenTTL: settingsOf(client.clientId)?.accessTokenTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS,
           };
         },
       },
@@ -235,9 +230,9 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
       },
     },
     ttl: {
-      AccessToken: (_ctx, _token, client) => settingsOf(client.clientId)?.access_token_ttl_seconds ?? ACCESS_TOKEN_TTL_SECONDS,
+      AccessToken: (_ctx, _token, client) => settingsOf(client.clientId)?.accessTokenTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS,
       ClientCredentials: (_ctx, _token, client) =>
-        settingsOf(client.clientId)?.access_token_ttl_seconds ?? CLIENT_CREDENTIALS_TTL_SECONDS,
+        settingsOf(client.clientId)?.accessTokenTtlSeconds ?? CLIENT_CREDENTIALS_TTL_SECONDS,
       AuthorizationCode: AUTHORIZATION_CODE_TTL_SECONDS,
       Grant: GRANT_TTL_SECONDS,
       Interaction: INTERACTION_TTL_SECONDS,
@@ -245,7 +240,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
       RefreshToken(_ctx, token, client) {
         const firstIssuedAt = (token as { iiat?: number }).iiat ?? epochNow();
         const untilAbsoluteEnd = firstIssuedAt + REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS - epochNow();
-        const idle = settingsOf(client.clientId)?.refresh_token_ttl_seconds ?? REFRESH_TOKEN_IDLE_TTL_SECONDS;
+        const idle = settingsOf(client.clientId)?.refreshTokenTtlSeconds ?? REFRESH_TOKEN_IDLE_TTL_SECONDS;
         return Math.max(1, Math.min(idle, untilAbsoluteEnd));
       },
     },
