@@ -40,7 +40,9 @@ function deepFreeze<T>(value: T): T {
  * - by this connection: temporary triggers on insert, update and delete call
  *   back into this process (admin edits, registrations, disabling, deletion);
  * - by another connection (the CLI, while the server runs): `PRAGMA
- *   data_version` changes whenever another connection commits.
+ *   data_version` changes whenever another connection commits; it is checked
+ *   at the first lookup of each turn of the event loop, so another process's
+ *   change is seen from the next turn on (as if it had come a moment later).
  * Inside a transaction it reads through, so a row that may still roll back is
  * never kept.
  */
@@ -50,6 +52,7 @@ export class ClientRows {
   readonly #select;
   readonly #dataVersion;
   #seenDataVersion = -1;
+  #checkedThisTurn = false;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -71,10 +74,17 @@ export class ClientRows {
   /** The client's row (frozen: copy before changing), or undefined when there is none. */
   get(clientId: string): ClientRow | undefined {
     if (this.#db.inTransaction) return this.#read(clientId) ?? undefined;
-    const version = this.#dataVersion.get() as number;
-    if (version !== this.#seenDataVersion) {
-      this.#rows.clear();
-      this.#seenDataVersion = version;
+    if (!this.#checkedThisTurn) {
+      // Once per turn of the event loop: under load the pragma cost more than the lookup it saves.
+      this.#checkedThisTurn = true;
+      setImmediate(() => {
+        this.#checkedThisTurn = false;
+      });
+      const version = this.#dataVersion.get() as number;
+      if (version !== this.#seenDataVersion) {
+        this.#rows.clear();
+        this.#seenDataVersion = version;
+      }
     }
     let row = this.#rows.get(clientId);
     if (row === undefined) {

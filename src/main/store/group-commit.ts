@@ -25,11 +25,18 @@ const MAX_UNITS_PER_TRANSACTION = 256;
 
 export class GroupCommit {
   readonly #db: SqliteDatabase;
+  // Prepared once: better-sqlite3's nested db.transaction() builds a new wrapper per call.
+  readonly #savepoint;
   #waiting: Waiting[] = [];
   #scheduled = false;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
+    this.#savepoint = {
+      begin: db.prepare('SAVEPOINT unit_of_work'),
+      release: db.prepare('RELEASE unit_of_work'),
+      rollback: db.prepare('ROLLBACK TO unit_of_work'),
+    };
   }
 
   /** Runs `write` in the next shared transaction; resolves once it committed, rejects with what `write` threw or the commit's error. */
@@ -59,13 +66,18 @@ export class GroupCommit {
     try {
       this.#db
         .transaction(() => {
+          const { begin, release, rollback } = this.#savepoint;
           for (const unit of batch) {
+            begin.run();
             try {
-              // Nested: a savepoint, rolled back alone if this unit throws.
-              this.#db.transaction(unit.write)();
+              unit.write();
+              release.run();
             } catch (error) {
               // An error that ended the whole transaction (disk full, I/O) fails every unit.
               if (!this.#db.inTransaction) throw error;
+              // Undo this unit's writes alone, and close its savepoint.
+              rollback.run();
+              release.run();
               failures.set(unit, error);
             }
           }

@@ -23,6 +23,7 @@ function insertClient(on: Database.Database, clientId: string, name: string) {
     "INSERT INTO clients (client_id, registration_type, client_name, metadata, created_at, updated_at) VALUES (?, 'manual', ?, ?, 0, 0)",
   ).run(clientId, name, JSON.stringify({ client_id: clientId, client_name: name, redirect_uris: ['http://127.0.0.1/cb'] }));
 }
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 const rename = (on: Database.Database, clientId: string, name: string) =>
   on.prepare('UPDATE clients SET metadata = ? WHERE client_id = ?').run(JSON.stringify({ client_id: clientId, client_name: name }), clientId);
 
@@ -67,13 +68,15 @@ describe('ClientRows', () => {
     expect(rows.get('c2')?.metadata.client_name).toBe('VS Code');
   });
 
-  it('sees changes committed by another connection (the CLI while the server runs)', () => {
+  it('sees changes committed by another connection (the CLI while the server runs) from the next turn on', async () => {
     rows.get('c1');
     const cli = openDatabase(file);
     try {
       cli.prepare("UPDATE clients SET disabled = 1 WHERE client_id = 'c1'").run();
+      await nextTurn();
       expect(rows.get('c1')?.disabled).toBe(true);
       insertClient(cli, 'c3', 'Inspector');
+      await nextTurn();
       expect(rows.get('c3')?.metadata.client_name).toBe('Inspector');
     } finally {
       cli.close();
