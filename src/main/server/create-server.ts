@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Provider } from 'oidc-provider';
 import { AccessTokenLookup } from '../store/access-tokens';
 import { applyStagedRestore } from '../store/backup';
+import { Checkpointer } from '../store/checkpointer';
 import { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from '../store/database';
 import { ensureDataDir } from '../store/data-dir';
 import { EngineStore } from '../store/engine-store';
@@ -129,6 +130,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // A restore staged by the admin (CLI or app) is checked and swapped in before anything opens the database.
   applyStagedRestore(databaseFile);
   const db = openDatabase(databaseFile, { nativeBinding: config.nativeBinding });
+  const checkpointer = new Checkpointer(db, { nativeBinding: config.nativeBinding, onError });
   const http = createServer({ keepAliveTimeout: 5000 });
   let closingHttp = false;
   let purgeTimer: NodeJS.Timeout | undefined;
@@ -324,6 +326,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           fetcher.close();
           groupCommitOf(db).flush();
           events.flush();
+          await checkpointer.close();
           db.close();
         })();
         return closing;
@@ -332,6 +335,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   } catch (error) {
     clearInterval(purgeTimer);
     if (http.listening) await closeHttp(http);
+    await checkpointer.close();
     db.close();
     throw error;
   }

@@ -1,5 +1,6 @@
 import type { ActivityEvent, EventFilter, EventOutcome, EventType } from '../../shared/events';
 import type { SqliteDatabase } from './database';
+import { noteCommit } from './checkpointer';
 import { queueInCurrentUnit } from './oidc-adapter';
 
 /**
@@ -158,6 +159,7 @@ export class EventLog {
     this.#pending = [];
     if (!this.#db.open) return;
     const ids = this.#db.transaction(() => pending.map(({ event, at }) => this.#write(event, at)))();
+    noteCommit(this.#db);
     for (const id of ids) this.#publishStored(id);
   }
 

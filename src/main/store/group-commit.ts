@@ -1,3 +1,4 @@
+import { noteCommit } from './checkpointer';
 import { perConnection, type SqliteDatabase } from './database';
 
 /**
@@ -87,6 +88,7 @@ export class GroupCommit {
       for (const unit of batch) unit.reject(error);
       return;
     }
+    noteCommit(this.#db);
     for (const unit of batch) {
       if (failures.has(unit)) unit.reject(failures.get(unit));
       else unit.resolve();
