@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   CLIENT_SECRET_HASH_PREFIX,
+  clientSecretMatches,
   constantTimeEqual,
   hashClientSecret,
   hashPassword,
@@ -23,6 +24,21 @@ describe('sha256 / sha256Hex', () => {
 
   it('tokenFingerprint is the first 8 hex chars of the hash', () => {
     expect(tokenFingerprint('abc')).toBe(ABC_SHA256.slice(0, 8));
+  });
+});
+
+describe('clientSecretMatches', () => {
+  it('accepts the secret whose hash is stored, and nothing else', () => {
+    const stored = hashClientSecret('s3cret-long-random-value');
+    expect(clientSecretMatches(stored, 's3cret-long-random-value')).toBe(true);
+    expect(clientSecretMatches(stored, 's3cret-long-random-valuE')).toBe(false);
+    expect(clientSecretMatches(stored, '')).toBe(false);
+    // The stored hash itself is not a secret that matches (no pass-the-hash).
+    expect(clientSecretMatches(stored, stored)).toBe(false);
+  });
+
+  it('is false (and does not throw) when what is stored is not a hash of the usual length', () => {
+    expect(clientSecretMatches(`${CLIENT_SECRET_HASH_PREFIX}abc`, 'anything')).toBe(false);
   });
 });
 

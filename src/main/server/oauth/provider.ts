@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Configuration, KoaContextWithOIDC, Provider as ProviderType } from 'oidc-provider';
-import { hashClientSecret, isHashedClientSecret, constantTimeEqual, randomId } from '../../store/hashing';
+import { clientSecretMatches, constantTimeEqual, isHashedClientSecret, randomId } from '../../store/hashing';
 import type { EngineStore } from '../../store/engine-store';
 import type { EventLog } from '../../store/events';
 import type { KeyMaterial } from '../../store/key-files';
@@ -291,7 +291,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
   // Secrets are stored as SHA-256 hashes; compare the hash of what the client sent.
   ClientClass.prototype.compareClientSecret = async function compareClientSecret(actual: string) {
     const stored = this.clientSecret ?? '';
-    return constantTimeEqual(stored, isHashedClientSecret(stored) ? hashClientSecret(actual) : actual);
+    return isHashedClientSecret(stored) ? clientSecretMatches(stored, actual) : constantTimeEqual(stored, actual);
   };
   // One redirect URI rule for every client, whatever application_type it declared (redirect-uris.ts).
   ClientClass.prototype.redirectUriAllowed = function redirectUriAllowed(value: string) {
