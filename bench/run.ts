@@ -29,6 +29,7 @@ import { autocannonLoad, type LoadResult } from './lib/load';
 import { round } from './lib/stats';
 import { evaluate, flatten, markdown, MEASUREMENT_KEYS, THROUGHPUT, type BenchResults, type ThroughputKey } from './lib/report';
 import { measureColdStart, measureMemory } from './process';
+import { README_START, updateReadme } from './lib/readme';
 import { formatProfile, summarizeProfile } from './profile-summary';
 import { FULL_SCALE, QUICK_SCALE, runScale } from './scale';
 import type { TargetKind } from './target';
@@ -185,7 +186,11 @@ type Measured = LoadResult & { otherCpuPct: number; serverCpuMsPerOp: number };
 /** The round with the median throughput (its latencies and CPU come with it); every round's req/s is kept. */
 function medianRound(rounds: { result: Measured; window?: MeasureWindow }[]) {
   const sorted = [...rounds].sort((a, b) => a.result.rps - b.result.rps);
-  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, roundsRps: rounds.map((r) => r.result.rps) };
+  return {
+    ...sorted[Math.floor((sorted.length - 1) / 2)]!,
+    roundsRps: rounds.map((r) => r.result.rps),
+    roundsP99: rounds.map((r) => r.result.p99),
+  };
 }
 
 function gitState(): { commit: string; dirty: boolean } {
@@ -270,7 +275,7 @@ async function main(): Promise<void> {
   }
   for (const [key, rounds] of measured) {
     const median = medianRound(rounds);
-    results.throughput[key] = { label: THROUGHPUT[key], ...median.result, ...(rounds.length > 1 ? { roundsRps: median.roundsRps } : {}) };
+    results.throughput[key] = { label: THROUGHPUT[key], ...median.result, ...(rounds.length > 1 ? { roundsRps: median.roundsRps, roundsP99: median.roundsP99 } : {}) };
     if (args.profile) {
       const file = profileFile(join(profileRoot, key));
       if (file) {
@@ -314,6 +319,10 @@ async function main(): Promise<void> {
   log('');
   log(md);
   log(`Results: ${join(outDir, 'results.json')} and results.md (${Math.round((performance.now() - started) / 1000)} s)`);
+  if (complete && !quick && !args.out) {
+    const readme = join(ROOT, 'README.md');
+    log(updateReadme(readme, results) ? `README.md: Performance section updated` : `README.md: no ${README_START} marker, not updated`);
+  }
 }
 
 main().catch((error: unknown) => {

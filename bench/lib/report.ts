@@ -58,9 +58,9 @@ export interface BenchResults {
   settings: { connections: number; warmupS: number; durationS: number; freshServerPerMeasurement: boolean; coldStarts: number; rounds: number };
   /**
    * otherCpuPct: share of the whole machine other processes used during the measurement (noise indicator).
-   * With several rounds: the round of median throughput, and every round's req/s in `roundsRps`.
+   * With several rounds: the round of median throughput, and every round's req/s and p99 in `roundsRps` and `roundsP99`.
    */
-  throughput: Partial<Record<ThroughputKey, LoadResult & { label: string; otherCpuPct: number; serverCpuMsPerOp: number; roundsRps?: number[] }>>;
+  throughput: Partial<Record<ThroughputKey, LoadResult & { label: string; otherCpuPct: number; serverCpuMsPerOp: number; roundsRps?: number[]; roundsP99?: number[] }>>;
   scale?: ScaleResult;
   process?: { coldStart: ColdStartResult; rss: MemoryResult };
   measurements: Record<string, number>;
@@ -172,12 +172,11 @@ export function evaluate(results: BenchResults): { targets: TargetVerdict[]; che
 }
 
 export function markdown(results: BenchResults): string {
-  const m = results.machine;
   const s = results.settings;
   const lines: string[] = [];
   lines.push(`# MCP Auth Desk benchmark${results.quick ? ' (quick run: reduced scale, not comparable)' : ''}`);
   lines.push('');
-  lines.push(`${results.date} · commit ${results.git.commit.slice(0, 7)}${results.git.dirty ? ' (with uncommitted changes)' : ''} · ${m.cpuModel} · ${m.cores} cores · Node ${m.node} · ${m.platform} · ${m.totalMemoryMB} MB RAM · load average ${fmt(m.loadAvgAtStart, 2)} at start`);
+  lines.push(runLine(results));
   lines.push('');
   lines.push(
     `Load: autocannon (separate process from the server) or the benchmark's own closed-loop driver for the code and refresh flows; ` +
@@ -191,13 +190,7 @@ export function markdown(results: BenchResults): string {
   lines.push('');
   lines.push('## Throughput and latency');
   lines.push('');
-  lines.push('| Measurement | req/s | p50 ms | p99 ms | failed | server CPU ms/op | CPU used by other processes | req/s by round |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const key of THROUGHPUT_KEYS) {
-    const r = results.throughput[key];
-    const rounds = r?.roundsRps?.map((rps) => fmt(rps, 0)).join(' · ') ?? '';
-    if (r) lines.push(`| ${r.label} | ${fmt(r.rps, 0)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.failed} | ${fmt(r.serverCpuMsPerOp, 2)} | ${fmt(r.otherCpuPct, 1)}% | ${rounds} |`);
-  }
+  lines.push(...throughputTable(results));
   if (results.scale) {
     const d = results.scale.dataSet;
     lines.push('');
@@ -236,9 +229,35 @@ export function markdown(results: BenchResults): string {
   lines.push('');
   lines.push('## Targets');
   lines.push('');
-  lines.push('| Target | Threshold | Measured | Result |');
-  lines.push('| --- | --- | --- | --- |');
-  for (const v of [...results.targets, ...results.checks]) lines.push(`| ${v.name} | ${v.threshold} | ${v.measured} | ${v.pass ? 'pass' : '**FAIL**'} |`);
+  lines.push(...targetsTable(results));
   lines.push('');
   return lines.join('\n');
+}
+
+/** When, which commit, on what machine. */
+export function runLine(results: BenchResults): string {
+  const m = results.machine;
+  return `${results.date} · commit ${results.git.commit.slice(0, 7)}${results.git.dirty ? ' (with uncommitted changes)' : ''} · ${m.cpuModel} · ${m.cores} cores · Node ${m.node} · ${m.platform} · ${m.totalMemoryMB} MB RAM · load average ${fmt(m.loadAvgAtStart, 2)} at start`;
+}
+
+export function throughputTable(results: BenchResults): string[] {
+  const lines = [
+    '| Measurement | req/s | p50 ms | p99 ms | failed | server CPU ms/op | CPU used by other processes | req/s by round | p99 ms by round |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const key of THROUGHPUT_KEYS) {
+    const r = results.throughput[key];
+    const rounds = r?.roundsRps?.map((rps) => fmt(rps, 0)).join(' · ') ?? '';
+    const p99s = r?.roundsP99?.map((p99) => fmt(p99, 0)).join(' · ') ?? '';
+    if (r) lines.push(`| ${r.label} | ${fmt(r.rps, 0)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.failed} | ${fmt(r.serverCpuMsPerOp, 2)} | ${fmt(r.otherCpuPct, 1)}% | ${rounds} | ${p99s} |`);
+  }
+  return lines;
+}
+
+export function targetsTable(results: BenchResults): string[] {
+  return [
+    '| Target | Threshold | Measured | Result |',
+    '| --- | --- | --- | --- |',
+    ...[...results.targets, ...results.checks].map((v) => `| ${v.name} | ${v.threshold} | ${v.measured} | ${v.pass ? 'pass' : '**FAIL**'} |`),
+  ];
 }
