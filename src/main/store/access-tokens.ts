@@ -1,5 +1,6 @@
-import type { SqliteDatabase } from './database';
-import { fingerprintOfHash, sha256 } from './hashing';
+import { perConnection, type SqliteDatabase } from './database';
+import { fingerprintOfHash, sha256, sha256Hex } from './hashing';
+import { otherConnectionsOf, type OtherConnectionsWatch } from './other-connections';
 
 /** What the protected resource needs to know about a presented access token. */
 export interface StoredAccessToken {
@@ -17,16 +18,84 @@ export interface StoredAccessToken {
   fingerprint: string;
 }
 
+/** Enough for every token a local server's clients use at once; past it the cache starts over. */
+const MAX_CACHED = 10_000;
+
+/**
+ * The access tokens found recently, by the hex SHA-256 of their value, until
+ * anything that decides their validity changes. Every /mcp request looks its
+ * token up; under load that query was most of what authentication cost. An
+ * entry goes as soon as, on this connection (temporary triggers, so inside the
+ * very transaction that makes the change):
+ * - its row is deleted or updated (revocation, consent withdrawn — the cascade
+ *   deletes fire the trigger too —, "expire now", purge);
+ * - any client is disabled or deleted, or any user disabled, renamed or deleted
+ *   (the whole cache goes);
+ * and when another connection (the CLI) committed anything (other-connections.ts).
+ * Expiry is checked on every hit. Inside a transaction lookups read through.
+ */
+class AccessTokenCache {
+  readonly entries = new Map<string, StoredAccessToken>();
+  readonly #otherConnections: OtherConnectionsWatch;
+  #seenGeneration = -1;
+
+  constructor(db: SqliteDatabase) {
+    this.#otherConnections = otherConnectionsOf(db);
+    db.function('mad_access_token_changed', { deterministic: false }, (idHash: unknown) => {
+      if (Buffer.isBuffer(idHash)) this.entries.delete(idHash.toString('hex'));
+      return null;
+    });
+    db.function('mad_access_tokens_cleared', { deterministic: false }, () => {
+      this.entries.clear();
+      return null;
+    });
+    const accessKinds = "OLD.kind IN ('AccessToken', 'ClientCredentials')";
+    db.exec(`
+      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_token_deleted AFTER DELETE ON main.tokens
+        WHEN ${accessKinds} BEGIN SELECT mad_access_token_changed(OLD.id_hash); END;
+      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_token_updated AFTER UPDATE ON main.tokens
+        WHEN ${accessKinds} BEGIN SELECT mad_access_token_changed(OLD.id_hash); END;
+      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_client_disabled AFTER UPDATE OF disabled ON main.clients
+        BEGIN SELECT mad_access_tokens_cleared(); END;
+      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_client_deleted AFTER DELETE ON main.clients
+        BEGIN SELECT mad_access_tokens_cleared(); END;
+      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_user_changed AFTER UPDATE OF disabled, username, display_name ON main.users
+        BEGIN SELECT mad_access_tokens_cleared(); END;
+      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_user_deleted AFTER DELETE ON main.users
+        BEGIN SELECT mad_access_tokens_cleared(); END;`);
+  }
+
+  /** Drops everything when another connection committed since the last look. */
+  refresh(): void {
+    const generation = this.#otherConnections.generation();
+    if (generation !== this.#seenGeneration) {
+      this.entries.clear();
+      this.#seenGeneration = generation;
+    }
+  }
+
+  keep(key: string, token: StoredAccessToken): void {
+    if (this.entries.size >= MAX_CACHED) this.entries.clear();
+    this.entries.set(key, token);
+  }
+}
+
+const accessTokenCacheOf = perConnection((db) => new AccessTokenCache(db));
+
 /**
  * Looks an access token up by the hash of its value, on every request: a token
  * revoked a moment ago (consent withdrawn, client disabled) is refused at once,
  * and a token issued before a restart is still found after it.
  */
 export class AccessTokenLookup {
+  readonly #db: SqliteDatabase;
   readonly #find;
   readonly #owner;
+  readonly #cache: AccessTokenCache;
 
   constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#cache = accessTokenCacheOf(db);
     this.#find = db.prepare<[Buffer, number]>(`
       SELECT t.kind, t.client_id, t.account_id, t.grant_id, t.payload, t.expires_at, u.username, u.display_name
       FROM tokens t
@@ -48,7 +117,19 @@ export class AccessTokenLookup {
   }
 
   find(token: string, now: number): StoredAccessToken | undefined {
-    const hash = sha256(token);
+    const key = sha256Hex(token);
+    const cached = !this.#db.inTransaction;
+    if (cached) {
+      this.#cache.refresh();
+      const hit = this.#cache.entries.get(key);
+      if (hit && hit.expiresAt > now) return hit;
+    }
+    const found = this.#read(Buffer.from(key, 'hex'), now);
+    if (found && cached) this.#cache.keep(key, found);
+    return found;
+  }
+
+  #read(hash: Buffer, now: number): StoredAccessToken | undefined {
     const row = this.#find.get(hash, now) as
       | {
           kind: StoredAccessToken['kind'];
@@ -64,17 +145,18 @@ export class AccessTokenLookup {
     if (!row) return undefined;
     const payload = JSON.parse(row.payload) as { aud?: string | string[]; scope?: string };
     const audience = Array.isArray(payload.aud) ? payload.aud : payload.aud ? [payload.aud] : [];
-    return {
+    // Frozen: the same object answers every request with this token.
+    return Object.freeze({
       kind: row.kind,
       clientId: row.client_id,
       accountId: row.account_id,
       grantId: row.grant_id,
-      audience,
-      scopes: payload.scope ? payload.scope.split(' ').filter(Boolean) : [],
+      audience: Object.freeze(audience) as string[],
+      scopes: Object.freeze(payload.scope ? payload.scope.split(' ').filter(Boolean) : []) as string[],
       expiresAt: row.expires_at,
       username: row.username,
       displayName: row.display_name,
       fingerprint: fingerprintOfHash(hash),
-    };
+    });
   }
 }

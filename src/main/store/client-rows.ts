@@ -1,4 +1,5 @@
 import { perConnection, type SqliteDatabase } from './database';
+import { otherConnectionsOf, type OtherConnectionsWatch } from './other-connections';
 
 /** What the engine and the token policy read of a client on every request. */
 export interface ClientRow {
@@ -39,10 +40,8 @@ function deepFreeze<T>(value: T): T {
  * the table may have changed:
  * - by this connection: temporary triggers on insert, update and delete call
  *   back into this process (admin edits, registrations, disabling, deletion);
- * - by another connection (the CLI, while the server runs): `PRAGMA
- *   data_version` changes whenever another connection commits; it is checked
- *   at the first lookup of each turn of the event loop, so another process's
- *   change is seen from the next turn on (as if it had come a moment later).
+ * - by another connection (the CLI, while the server runs): see
+ *   other-connections.ts (seen from the next turn of the event loop on).
  * Inside a transaction it reads through, so a row that may still roll back is
  * never kept.
  */
@@ -50,16 +49,15 @@ export class ClientRows {
   readonly #db: SqliteDatabase;
   readonly #rows = new Map<string, ClientRow | null>();
   readonly #select;
-  readonly #dataVersion;
-  #seenDataVersion = -1;
-  #checkedThisTurn = false;
+  readonly #otherConnections: OtherConnectionsWatch;
+  #seenGeneration = -1;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#select = db.prepare<[string]>(`
       SELECT metadata, disabled, registration_type, allowed_scopes, access_token_ttl_seconds, refresh_token_ttl_seconds
       FROM clients WHERE client_id = ?`);
-    this.#dataVersion = db.prepare('PRAGMA data_version').pluck();
+    this.#otherConnections = otherConnectionsOf(db);
     db.function('mad_clients_changed', { deterministic: false }, () => {
       this.#rows.clear();
       return null;
@@ -74,17 +72,10 @@ export class ClientRows {
   /** The client's row (frozen: copy before changing), or undefined when there is none. */
   get(clientId: string): ClientRow | undefined {
     if (this.#db.inTransaction) return this.#read(clientId) ?? undefined;
-    if (!this.#checkedThisTurn) {
-      // Once per turn of the event loop: under load the pragma cost more than the lookup it saves.
-      this.#checkedThisTurn = true;
-      setImmediate(() => {
-        this.#checkedThisTurn = false;
-      });
-      const version = this.#dataVersion.get() as number;
-      if (version !== this.#seenDataVersion) {
-        this.#rows.clear();
-        this.#seenDataVersion = version;
-      }
+    const generation = this.#otherConnections.generation();
+    if (generation !== this.#seenGeneration) {
+      this.#rows.clear();
+      this.#seenGeneration = generation;
     }
     let row = this.#rows.get(clientId);
     if (row === undefined) {
