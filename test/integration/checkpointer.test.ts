@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BACKSTOP_WAL_PAGES, CHECKPOINT_DELAY_MS, Checkpointer, noteCommit } from '../../src/main/store/checkpointer';
@@ -75,6 +77,28 @@ describe('Checkpointer', () => {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(() => noteCommit(db)).not.toThrow();
     await checkpointer.close(); // twice is fine
+  });
+
+  it('never keeps a process alive: one that opened it and never closed it still exits', () => {
+    const child = join(dir, 'child.mts');
+    const module = (path: string) => JSON.stringify(fileURLToPath(new URL(path, import.meta.url)));
+    writeFileSync(
+      child,
+      [
+        `import { Checkpointer, noteCommit } from ${module('../../src/main/store/checkpointer.ts')};`,
+        `import { openDatabase } from ${module('../../src/main/store/database.ts')};`,
+        'const db = openDatabase(process.argv[2]);',
+        'const checkpointer = new Checkpointer(db);',
+        "db.exec('CREATE TABLE t (x)');",
+        "db.exec('INSERT INTO t VALUES (1)');",
+        'noteCommit(db);',
+        'void checkpointer.stats();',
+      ].join('\n'),
+    );
+    const result = spawnSync(process.execPath, ['--import', 'tsx', child, join(dir, 'child.sqlite')], { timeout: 20_000, encoding: 'utf8' });
+    expect(result.error).toBeUndefined(); // a timeout would be ETIMEDOUT here
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 
   it('reports a worker that cannot start, and leaves checkpoints to SQLite again', async () => {

@@ -15,6 +15,7 @@ import { RegistrationAdmin } from './registration';
 import { join } from 'node:path';
 import { BACKUPS_FOLDER, BackupExistsError, createBackup, listBackups, stageRestore } from '../store/backup';
 import { buildProtocolReport } from './protocol-report';
+import { noteChangeFromThisProcess } from '../store/other-connections';
 import { AdminFailure } from './failure';
 import { UserAdmin } from './users';
 
@@ -188,6 +189,9 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       }
       deps.onError?.(error, name);
       return { ok: false, error: { code: 'internal', message: `${name} failed unexpectedly: ${(error as Error).message}` } };
+    } finally {
+      // The desktop app gives this service its own connection: the server's caches must look again at once.
+      noteChangeFromThisProcess();
     }
   }
 

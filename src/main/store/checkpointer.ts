@@ -80,8 +80,6 @@ export class Checkpointer {
     this.#onError = options.onError ?? (() => {});
     const library = createRequire(import.meta.url).resolve('better-sqlite3');
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: db.name, library, nativeBinding: options.nativeBinding } });
-    // A desktop app or server that is otherwise done must not be kept alive by this thread.
-    this.#worker.unref();
     this.#worker.on('message', (message: { error?: string }) => {
       if (message.error) this.#onError(new Error(`WAL checkpoint failed: ${message.error}`));
     });
@@ -90,6 +88,9 @@ export class Checkpointer {
       this.#onError(new Error(`the WAL checkpoint thread stopped: ${error.message}`));
       this.#stop();
     });
+    // A desktop app or server that is otherwise done must not be kept alive by this thread.
+    // (After the listeners: adding a 'message' listener references the worker again.)
+    this.#worker.unref();
     db.pragma(`wal_autocheckpoint = ${BACKSTOP_WAL_PAGES}`);
     running.set(db, this);
   }
@@ -119,6 +120,7 @@ export class Checkpointer {
         resolve(message.stats);
       };
       this.#worker.on('message', onMessage);
+      this.#worker.unref(); // the listener above referenced it again
       this.#worker.postMessage('stats');
     });
   }

@@ -3,7 +3,8 @@ import { otherConnectionsOf, type OtherConnectionsWatch } from './other-connecti
 
 /** What the engine and the token policy read of a client on every request. */
 export interface ClientRow {
-  metadata: Readonly<Record<string, unknown>>;
+  /** The registered metadata as stored (JSON): each reader parses its own copy, which the engine may change. */
+  metadataJson: string;
   disabled: boolean;
   registrationType: string;
   allowedScopes: string | null;
@@ -23,14 +24,6 @@ interface StoredRow {
 /** Enough for every client a local server sees at once; past it the cache starts over. */
 const MAX_CACHED = 2_000;
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
-
 /**
  * Client rows, read once and kept until the clients table changes.
  *
@@ -41,7 +34,8 @@ function deepFreeze<T>(value: T): T {
  * - by this connection: temporary triggers on insert, update and delete call
  *   back into this process (admin edits, registrations, disabling, deletion);
  * - by another connection (the CLI, while the server runs): see
- *   other-connections.ts (seen from the next turn of the event loop on).
+ *   other-connections.ts (another process: within a millisecond; the desktop app's
+ *   admin connection: at once).
  * Inside a transaction it reads through, so a row that may still roll back is
  * never kept.
  */
@@ -69,7 +63,7 @@ export class ClientRows {
     }
   }
 
-  /** The client's row (frozen: copy before changing), or undefined when there is none. */
+  /** The client's row (frozen), or undefined when there is none. */
   get(clientId: string): ClientRow | undefined {
     if (this.#db.inTransaction) return this.#read(clientId) ?? undefined;
     const generation = this.#otherConnections.generation();
@@ -89,8 +83,8 @@ export class ClientRows {
   #read(clientId: string): ClientRow | null {
     const row = this.#select.get(clientId) as StoredRow | undefined;
     if (!row) return null;
-    return deepFreeze({
-      metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    return Object.freeze({
+      metadataJson: row.metadata,
       disabled: row.disabled !== 0,
       registrationType: row.registration_type,
       allowedScopes: row.allowed_scopes,

@@ -1,39 +1,53 @@
 import { perConnection, type SqliteDatabase } from './database';
 
 /**
- * Whether another connection (the CLI, while the server runs) has committed
- * since the last look: `PRAGMA data_version` changes when one has. Asked at
- * most once per turn of the event loop, because under load the pragma costs
- * more than the cached lookups it guards: another process's change is seen from
- * the next turn on, as if it had come a moment later.
+ * Whether another connection has committed since the last look, for the
+ * caches in front of the hottest queries (client rows, accepted access tokens).
  *
- * Changes made through this connection are not counted here: the caches that
- * use this watch learn of those from temporary triggers.
+ * - Another process (the CLI, while the server runs): `PRAGMA data_version`
+ *   changes when it has committed. Asked at most once a millisecond, because
+ *   under load the pragma costs more than the cached lookups it guards: such a
+ *   change is seen within a millisecond, as if it had come a moment later.
+ * - Another connection of this process (the desktop app's admin service has its
+ *   own): it calls `noteChangeFromThisProcess` after each operation, and the
+ *   caches look again at once.
+ *
+ * Changes made through the cache's own connection are not counted here: the
+ * caches learn of those from temporary triggers, inside the changing transaction.
  */
+
+/** How long a look at `PRAGMA data_version` stands. */
+export const RECHECK_AFTER_MS = 1;
+
+let changesFromThisProcess = 0;
+
+/** Called after another connection of this process may have committed (the admin service's, after each operation). */
+export function noteChangeFromThisProcess(): void {
+  changesFromThisProcess += 1;
+}
+
 export class OtherConnectionsWatch {
   readonly #dataVersion;
   #seenDataVersion = -1;
-  #generation = 0;
-  #checkedThisTurn = false;
+  #dataVersionChanges = 0;
+  #checkedAt = Number.NEGATIVE_INFINITY;
 
   constructor(db: SqliteDatabase) {
     this.#dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
 
-  /** A number that changes when another connection has committed (checked at most once per turn). */
+  /** A number that changes when another connection has committed (see above for how soon). */
   generation(): number {
-    if (!this.#checkedThisTurn) {
-      this.#checkedThisTurn = true;
-      setImmediate(() => {
-        this.#checkedThisTurn = false;
-      });
+    const now = performance.now();
+    if (now - this.#checkedAt >= RECHECK_AFTER_MS) {
+      this.#checkedAt = now;
       const version = this.#dataVersion.get() as number;
       if (version !== this.#seenDataVersion) {
         this.#seenDataVersion = version;
-        this.#generation += 1;
+        this.#dataVersionChanges += 1;
       }
     }
-    return this.#generation;
+    return this.#dataVersionChanges + changesFromThisProcess;
   }
 }
 

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccessTokenLookup } from '../../../src/main/store/access-tokens';
 import { openDatabase } from '../../../src/main/store/database';
+import { RECHECK_AFTER_MS } from '../../../src/main/store/other-connections';
 import { EngineStore } from '../../../src/main/store/engine-store';
 import { sha256 } from '../../../src/main/store/hashing';
 import { purgeExpired } from '../../../src/main/store/purge';
@@ -13,7 +14,7 @@ import { purgeExpired } from '../../../src/main/store/purge';
  * The access-token lookup /mcp runs on every request keeps what it found, and
  * must never answer with a token that was revoked, expired, or whose client or
  * user was disabled: each change is seen by the very next lookup (changes by
- * another connection, the CLI, from the next turn of the event loop).
+ * another connection, the CLI, within a millisecond).
  * A real file database and the engine's own store for the writes.
  */
 
@@ -26,7 +27,7 @@ let db: Database.Database;
 let store: EngineStore;
 let lookup: AccessTokenLookup;
 
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const afterRecheck = () => new Promise((resolve) => setTimeout(resolve, RECHECK_AFTER_MS + 2));
 
 function issue(token: string, options: { grantId?: string; accountId?: string; expiresIn?: number } = {}) {
   store.upsert(
@@ -98,6 +99,9 @@ describe('AccessTokenLookup', () => {
     expect(lookup.find('tok-user', NOW)?.displayName).toBe('Alice B.');
     db.prepare("UPDATE users SET disabled = 1 WHERE id = 'u1'").run();
     expect(lookup.find('tok-user', NOW)).toBeUndefined();
+    // Cached again after the user changes cleared everything: disabling the client must drop it.
+    const beforeDisabling = lookup.find('tok-client', NOW);
+    expect(lookup.find('tok-client', NOW)).toBe(beforeDisabling);
     db.prepare("UPDATE clients SET disabled = 1 WHERE client_id = 'c1'").run();
     expect(lookup.find('tok-client', NOW)).toBeUndefined();
   });
@@ -117,7 +121,7 @@ describe('AccessTokenLookup', () => {
     expect(lookup.find('tok-old', NOW)).toBeUndefined();
   });
 
-  it('sees a revocation committed by another connection (the CLI) from the next turn on', async () => {
+  it('sees a revocation committed by another connection (the CLI) within a millisecond', async () => {
     issue('tok-cli');
     expect(lookup.find('tok-cli', NOW)).toBeDefined();
     const cli = openDatabase(file);
@@ -126,7 +130,7 @@ describe('AccessTokenLookup', () => {
     } finally {
       cli.close();
     }
-    await nextTurn();
+    await afterRecheck();
     expect(lookup.find('tok-cli', NOW)).toBeUndefined();
   });
 

@@ -96,6 +96,23 @@ describe('GroupCommit', () => {
     expect(committed()).toEqual([]);
   });
 
+  it('rejects every unit when the COMMIT itself fails, and tells none of them it succeeded', async () => {
+    // A deferred foreign key is checked at COMMIT: one unit's dangling reference fails the whole transaction.
+    db.exec(`
+      CREATE TABLE parent (id INTEGER PRIMARY KEY);
+      CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`);
+    db.pragma('foreign_keys = ON');
+    const results = await Promise.allSettled([
+      group.commit(insert('a')),
+      group.commit(() => void db.prepare('INSERT INTO child (parent_id) VALUES (42)').run()),
+      group.commit(insert('c')),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(((results[0] as PromiseRejectedResult).reason as { code?: string }).code).toBe('SQLITE_CONSTRAINT_FOREIGNKEY');
+    expect(committed()).toEqual([]);
+    expect(db.inTransaction).toBe(false);
+  });
+
   it('is one per connection', () => {
     expect(groupCommitOf(db)).toBe(groupCommitOf(db));
     expect(groupCommitOf(other)).not.toBe(groupCommitOf(db));
