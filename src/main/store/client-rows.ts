@@ -3,8 +3,8 @@ import { otherConnectionsOf, type OtherConnectionsWatch } from './other-connecti
 
 /** What the engine and the token policy read of a client on every request. */
 export interface ClientRow {
-  /** The registered metadata as stored (JSON): each reader parses its own copy, which the engine may change. */
-  metadataJson: string;
+  /** The registered metadata, frozen (see `metadataCopy` for a copy to hand to the engine). */
+  metadata: Readonly<Record<string, unknown>>;
   disabled: boolean;
   registrationType: string;
   allowedScopes: string | null;
@@ -23,6 +23,28 @@ interface StoredRow {
 
 /** Enough for every client a local server sees at once; past it the cache starts over. */
 const MAX_CACHED = 2_000;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const copyOf = (value: unknown): unknown =>
+  Array.isArray(value) ? value.map(copyOf) : value !== null && typeof value === 'object' ? structuredClone(value) : value;
+
+/**
+ * A copy of cached metadata that its reader may change: the engine normalises
+ * grant_types in place when it builds a client. Arrays and objects are copied,
+ * strings shared (far cheaper than parsing the JSON again on every request).
+ */
+export function metadataCopy(metadata: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(metadata)) copy[key] = copyOf(metadata[key]);
+  return copy;
+}
 
 /**
  * Client rows, read once and kept until the clients table changes.
@@ -83,8 +105,8 @@ export class ClientRows {
   #read(clientId: string): ClientRow | null {
     const row = this.#select.get(clientId) as StoredRow | undefined;
     if (!row) return null;
-    return Object.freeze({
-      metadataJson: row.metadata,
+    return deepFreeze({
+      metadata: JSON.parse(row.metadata) as Record<string, unknown>,
       disabled: row.disabled !== 0,
       registrationType: row.registration_type,
       allowedScopes: row.allowed_scopes,

@@ -1,4 +1,4 @@
-import { clientRowsOf, type ClientRows } from './client-rows';
+import { clientRowsOf, metadataCopy, type ClientRows } from './client-rows';
 import type { SqliteDatabase } from './database';
 import { hashClientSecret, isHashedClientSecret, sha256 } from './hashing';
 
@@ -177,7 +177,7 @@ export class EngineStore {
       // Metadata-document clients are resolved by the engine from their URL (and its
       // cache); their row here is the admin's view, not a registration.
       const row = this.#clients.get(id);
-      return row && !row.disabled && row.registrationType !== 'metadata_document' ? (JSON.parse(row.metadataJson) as Payload) : undefined;
+      return row && !row.disabled && row.registrationType !== 'metadata_document' ? metadataCopy(row.metadata) : undefined;
     }
     if (model === 'Grant') {
       const row = s.findGrant.get(id) as { payload: string } | undefined;

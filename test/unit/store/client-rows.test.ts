@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ClientRow, ClientRows, clientRowsOf } from '../../../src/main/store/client-rows';
+import { type ClientRow, ClientRows, clientRowsOf, metadataCopy } from '../../../src/main/store/client-rows';
 import { openDatabase } from '../../../src/main/store/database';
 import { RECHECK_AFTER_MS } from '../../../src/main/store/other-connections';
 import { EngineStore } from '../../../src/main/store/engine-store';
@@ -25,7 +25,7 @@ function insertClient(on: Database.Database, clientId: string, name: string) {
     "INSERT INTO clients (client_id, registration_type, client_name, metadata, created_at, updated_at) VALUES (?, 'manual', ?, ?, 0, 0)",
   ).run(clientId, name, JSON.stringify({ client_id: clientId, client_name: name, redirect_uris: ['http://127.0.0.1/cb'] }));
 }
-const name = (row: ClientRow | undefined) => (row ? (JSON.parse(row.metadataJson) as { client_name?: string }).client_name : undefined);
+const name = (row: ClientRow | undefined) => row?.metadata.client_name;
 const afterRecheck = () => new Promise((resolve) => setTimeout(resolve, RECHECK_AFTER_MS + 2));
 const rename = (on: Database.Database, clientId: string, name: string) =>
   on.prepare('UPDATE clients SET metadata = ? WHERE client_id = ?').run(JSON.stringify({ client_id: clientId, client_name: name }), clientId);
@@ -48,7 +48,8 @@ describe('ClientRows', () => {
     const first = rows.get('c1');
     expect(name(first)).toBe('Cursor');
     expect(rows.get('c1')).toBe(first);
-    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first!.metadata)).toBe(true);
+    expect(() => (first!.metadata.redirect_uris as string[]).push('http://evil.example/')).toThrow(TypeError);
   });
 
   it('sees updates, settings, disabling and deletion made on this connection', () => {
@@ -100,7 +101,18 @@ describe('ClientRows', () => {
     const store = new EngineStore(db);
     const first = store.find('Client', 'c1')!;
     (first.redirect_uris as string[]).push('http://127.0.0.1/changed');
-    expect(store.find('Client', 'c1')!.redirect_uris).toEqual(['http://127.0.0.1/cb']);
+    first.client_name = 'changed';
+    expect(store.find('Client', 'c1')).toMatchObject({ client_name: 'Cursor', redirect_uris: ['http://127.0.0.1/cb'] });
+    expect(Object.isFrozen(store.find('Client', 'c1')!.redirect_uris)).toBe(false);
+  });
+
+  it('metadataCopy copies nested objects and arrays of objects too', () => {
+    const frozen = Object.freeze({ jwks: Object.freeze({ keys: Object.freeze([Object.freeze({ kty: 'EC' })]) }), uris: Object.freeze(['a']) });
+    const copy = metadataCopy(frozen) as { jwks: { keys: { kty: string }[] }; uris: string[] };
+    copy.jwks.keys[0]!.kty = 'RSA';
+    copy.jwks.keys.push({ kty: 'OKP' });
+    copy.uris.push('b');
+    expect(frozen).toEqual({ jwks: { keys: [{ kty: 'EC' }] }, uris: ['a'] });
   });
 
   it('is one per connection', () => {
