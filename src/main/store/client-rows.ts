@@ -56,7 +56,7 @@ export function metadataCopy(metadata: Readonly<Record<string, unknown>>): Recor
  * - by this connection: temporary triggers on insert, update and delete call
  *   back into this process (admin edits, registrations, disabling, deletion);
  * - by another connection (the CLI, while the server runs): see
- *   other-connections.ts (another process: within a millisecond; the desktop app's
+ *   other-connections.ts (another process: from the next turn of the event loop; the desktop app's
  *   admin connection: at once).
  * Inside a transaction it reads through, so a row that may still roll back is
  * never kept.

@@ -5,9 +5,10 @@ import { perConnection, type SqliteDatabase } from './database';
  * caches in front of the hottest queries (client rows, accepted access tokens).
  *
  * - Another process (the CLI, while the server runs): `PRAGMA data_version`
- *   changes when it has committed. Asked at most once a millisecond, because
- *   under load the pragma costs more than the cached lookups it guards: such a
- *   change is seen within a millisecond, as if it had come a moment later.
+ *   changes when it has committed. Looked at once per turn of the event loop
+ *   (at the first lookup of the turn): under load the pragma costs more than the
+ *   cached lookups it guards, so it is not asked on every one. Such a change is
+ *   seen from the next turn, at worst the one after, as if it came a moment later.
  * - Another connection of this process (the desktop app's admin service has its
  *   own): it calls `noteChangeFromThisProcess` after each operation, and the
  *   caches look again at once.
@@ -15,9 +16,6 @@ import { perConnection, type SqliteDatabase } from './database';
  * Changes made through the cache's own connection are not counted here: the
  * caches learn of those from temporary triggers, inside the changing transaction.
  */
-
-/** How long a look at `PRAGMA data_version` stands. */
-export const RECHECK_AFTER_MS = 1;
 
 let changesFromThisProcess = 0;
 
@@ -30,7 +28,7 @@ export class OtherConnectionsWatch {
   readonly #dataVersion;
   #seenDataVersion = -1;
   #dataVersionChanges = 0;
-  #checkedAt = Number.NEGATIVE_INFINITY;
+  #checkedThisTurn = false;
 
   constructor(db: SqliteDatabase) {
     this.#dataVersion = db.prepare('PRAGMA data_version').pluck();
@@ -38,9 +36,11 @@ export class OtherConnectionsWatch {
 
   /** A number that changes when another connection has committed (see above for how soon). */
   generation(): number {
-    const now = performance.now();
-    if (now - this.#checkedAt >= RECHECK_AFTER_MS) {
-      this.#checkedAt = now;
+    if (!this.#checkedThisTurn) {
+      this.#checkedThisTurn = true;
+      setImmediate(() => {
+        this.#checkedThisTurn = false;
+      });
       const version = this.#dataVersion.get() as number;
       if (version !== this.#seenDataVersion) {
         this.#seenDataVersion = version;

@@ -4,18 +4,18 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/main/store/database';
-import { noteChangeFromThisProcess, otherConnectionsOf, RECHECK_AFTER_MS } from '../../../src/main/store/other-connections';
+import { noteChangeFromThisProcess, otherConnectionsOf } from '../../../src/main/store/other-connections';
 
 /**
  * What tells the caches that another connection committed: another process
- * through PRAGMA data_version (looked at again once RECHECK_AFTER_MS has
- * passed), another connection of this process (the desktop app's admin) at once.
+ * through PRAGMA data_version (looked at once per turn of the event loop), another connection of this process (the desktop app's admin) at once.
  */
 
 let dir: string;
 let db: Database.Database;
 let other: Database.Database;
-const afterRecheck = () => new Promise((resolve) => setTimeout(resolve, RECHECK_AFTER_MS + 2));
+/** A few turns of the event loop later: another process's commit is seen by then. */
+const afterRecheck = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'mad-other-connections-'));
