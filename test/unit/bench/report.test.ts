@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate, pairedRatios, type BenchResults } from '../../../bench/lib/report';
+
+/** Ratio targets compare pairs measured back to back: per round, then the median of the rounds' ratios. */
+
+function results(server: { rps: number; roundsRps?: number[] }, engine: { rps: number; roundsRps?: number[] }): BenchResults {
+  const entry = (label: string, m: { rps: number; roundsRps?: number[] }) => ({
+    label, rps: m.rps, p50: 10, p99: 20, ok: 1000, failed: 0, durationS: 3, connections: 32, otherCpuPct: 0, serverCpuMsPerOp: 0.5, ...(m.roundsRps ? { roundsRps: m.roundsRps } : {}),
+  });
+  return {
+    throughput: {
+      'server.token': entry('This server: client_credentials token', server),
+      'engine.token': entry('Engine baseline (in-memory adapter): client_credentials token', engine),
+    },
+  } as unknown as BenchResults;
+}
+
+const tokenRatio = (r: BenchResults) => evaluate(r).targets.find((t) => t.name === 'Token issuance throughput')!;
+
+describe('ratio targets', () => {
+  it('take the median of the per-round ratios when both sides were measured in the same rounds', () => {
+    // Round 2 ran on a slow machine for both: per round the server is at 0.9, 0.9 and 0.5 of the engine.
+    const verdict = tokenRatio(results({ rps: 1800, roundsRps: [1800, 900, 1000] }, { rps: 2000, roundsRps: [2000, 1000, 2000] }));
+    expect(verdict.pass).toBe(true);
+    expect(verdict.measured).toMatch(/^0\.90×, median of the rounds' ratios 0\.90 · 0\.90 · 0\.50 /);
+  });
+
+  it('fail when the median per-round ratio is below the threshold', () => {
+    const verdict = tokenRatio(results({ rps: 1500, roundsRps: [1500, 1400, 2000] }, { rps: 2000, roundsRps: [2000, 2000, 2000] }));
+    expect(verdict.pass).toBe(false);
+    expect(verdict.measured).toMatch(/^0\.75×/);
+  });
+
+  it('fall back to the two throughputs with a single round', () => {
+    const verdict = tokenRatio(results({ rps: 1700 }, { rps: 2000 }));
+    expect(verdict.measured).toMatch(/^1700 vs 2000 req\/s = 0\.85×/);
+    expect(verdict.pass).toBe(true);
+  });
+
+  it('pairs only rounds of equal count', () => {
+    expect(pairedRatios([1, 2], [2, 4])).toEqual([0.5, 0.5]);
+    expect(pairedRatios([1, 2], [2])).toBeUndefined();
+    expect(pairedRatios([1], [2])).toBeUndefined();
+  });
+});
