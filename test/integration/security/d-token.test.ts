@@ -5,6 +5,7 @@ import { startTestServer, TEST_USERNAME } from '../../helpers/server';
 import { HttpBrowser, authorize, pkcePair } from '../../helpers/http-browser';
 import { CALLBACK, basic, callWhoami, codeFor, exchangeCode, postForm, registerClient, registerPublicClient } from '../../helpers/oauth';
 import { adminServiceFor, value } from '../../helpers/admin';
+import { withClockAhead } from '../../helpers/clock';
 
 /**
  * SECURITY_CASES D (cases 34–49): the token endpoint, black box against a real
@@ -26,17 +27,6 @@ afterAll(async () => {
   await server?.close();
   server?.removeDataDir();
 });
-
-/** Runs `run` with the clock `ms` ahead (server, engine and store alike). */
-async function withClockAhead<T>(ms: number, run: () => Promise<T>): Promise<T> {
-  const realNow = Date.now;
-  Date.now = () => realNow() + ms;
-  try {
-    return await run();
-  } finally {
-    Date.now = realNow;
-  }
-}
 
 /** A confidential DCR client (client_secret_basic) for the code flow. */
 async function confidentialClient(extra: Record<string, unknown> = {}) {

@@ -5,6 +5,7 @@ import { startTestServer, TEST_USERNAME } from '../../helpers/server';
 import { HttpBrowser, authorize, pkcePair } from '../../helpers/http-browser';
 import { CALLBACK, basic, callWhoami, codeFor, exchangeCode, postForm } from '../../helpers/oauth';
 import { adminServiceFor, value } from '../../helpers/admin';
+import { withClockAhead } from '../../helpers/clock';
 
 /**
  * SECURITY_CASES E (cases 50–56): refresh tokens, black box against a real server.
@@ -44,17 +45,6 @@ function expectError(result: Awaited<ReturnType<typeof postForm>>, status: numbe
   expect(result.status, `${label} ${result.text}`).toBe(status);
   expect(result.body.error, label).toBe(error);
   expect(result.body).not.toHaveProperty('access_token');
-}
-
-/** Runs `run` with the clock `ms` ahead (server, engine and store alike). */
-async function withClockAhead<T>(ms: number, run: () => Promise<T>): Promise<T> {
-  const realNow = Date.now;
-  Date.now = () => realNow() + ms;
-  try {
-    return await run();
-  } finally {
-    Date.now = realNow;
-  }
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -3,6 +3,7 @@ import type { RunningServer } from '../../../src/main/server/create-server';
 import { startTestServer, TEST_USERNAME } from '../../helpers/server';
 import { HttpBrowser, authorize, pkcePair } from '../../helpers/http-browser';
 import { CALLBACK, basic, callWhoami, codeFor, exchangeCode, postForm, registerClient } from '../../helpers/oauth';
+import { withClockAhead } from '../../helpers/clock';
 
 /**
  * SECURITY_CASES F (cases 57–62): revocation (RFC 7009) and introspection
@@ -59,17 +60,6 @@ async function publicTokens() {
   const result = await exchangeCode(server.issuer, clientId, code, verifier);
   if (result.status !== 200) throw new Error(`exchange failed: ${result.text}`);
   return { clientId, tokens: result.body as Tokens };
-}
-
-/** Runs `run` with the clock `ms` ahead (server, engine and store alike). */
-async function withClockAhead<T>(ms: number, run: () => Promise<T>): Promise<T> {
-  const realNow = Date.now;
-  Date.now = () => realNow() + ms;
-  try {
-    return await run();
-  } finally {
-    Date.now = realNow;
-  }
 }
 
 describe('F. Revocation and introspection', () => {

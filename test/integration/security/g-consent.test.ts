@@ -3,6 +3,7 @@ import type { RunningServer } from '../../../src/main/server/create-server';
 import { startTestServer, TEST_USERNAME } from '../../helpers/server';
 import { HttpBrowser, csrfFrom, formActionFrom, pkcePair } from '../../helpers/http-browser';
 import { CALLBACK, registerClient, registerPublicClient } from '../../helpers/oauth';
+import { withClockAhead } from '../../helpers/clock';
 
 /**
  * SECURITY_CASES G (cases 63–69): consent, CSRF and clickjacking on the sign-in and
@@ -60,17 +61,6 @@ async function expectRefused(response: Response, label = '') {
   expect(response.status, label).toBe(403);
   expect(response.headers.get('location'), label).toBeNull();
   expect(await response.text(), label).not.toContain('code=');
-}
-
-/** Runs `run` with the clock `ms` ahead (server, engine and store alike). */
-async function withClockAhead<T>(ms: number, run: () => Promise<T>): Promise<T> {
-  const realNow = Date.now;
-  Date.now = () => realNow() + ms;
-  try {
-    return await run();
-  } finally {
-    Date.now = realNow;
-  }
 }
 
 describe('G. Consent, CSRF, clickjacking', () => {
