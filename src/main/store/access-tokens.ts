@@ -1,6 +1,6 @@
 import { perConnection, type SqliteDatabase } from './database';
 import { fingerprintOfHash, sha256, sha256Hex } from './hashing';
-import { otherConnectionsOf, type OtherConnectionsWatch } from './other-connections';
+import { ConnectionCache } from './other-connections';
 
 /** What the protected resource needs to know about a presented access token. */
 export interface StoredAccessToken {
@@ -18,7 +18,7 @@ export interface StoredAccessToken {
   fingerprint: string;
 }
 
-/** Enough for every token a local server's clients use at once; past it the cache starts over. */
+/** Enough for every token a local server's clients use at once. */
 const MAX_CACHED = 10_000;
 
 /**
@@ -34,53 +34,34 @@ const MAX_CACHED = 10_000;
  * and when another connection (the CLI) committed anything (other-connections.ts).
  * Expiry is checked on every hit. Inside a transaction lookups read through.
  */
-class AccessTokenCache {
-  readonly entries = new Map<string, StoredAccessToken>();
-  readonly #otherConnections: OtherConnectionsWatch;
-  #seenGeneration = -1;
-
-  constructor(db: SqliteDatabase) {
-    this.#otherConnections = otherConnectionsOf(db);
-    db.function('mad_access_token_changed', { deterministic: false }, (idHash: unknown) => {
-      if (Buffer.isBuffer(idHash)) this.entries.delete(idHash.toString('hex'));
-      return null;
-    });
-    db.function('mad_access_tokens_cleared', { deterministic: false }, () => {
-      this.entries.clear();
-      return null;
-    });
-    const accessKinds = "OLD.kind IN ('AccessToken', 'ClientCredentials')";
-    db.exec(`
-      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_token_deleted AFTER DELETE ON main.tokens
-        WHEN ${accessKinds} BEGIN SELECT mad_access_token_changed(OLD.id_hash); END;
-      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_token_updated AFTER UPDATE ON main.tokens
-        WHEN ${accessKinds} BEGIN SELECT mad_access_token_changed(OLD.id_hash); END;
-      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_client_disabled AFTER UPDATE OF disabled ON main.clients
-        BEGIN SELECT mad_access_tokens_cleared(); END;
-      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_client_deleted AFTER DELETE ON main.clients
-        BEGIN SELECT mad_access_tokens_cleared(); END;
-      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_user_changed AFTER UPDATE OF disabled, username, display_name ON main.users
-        BEGIN SELECT mad_access_tokens_cleared(); END;
-      CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_user_deleted AFTER DELETE ON main.users
-        BEGIN SELECT mad_access_tokens_cleared(); END;`);
-  }
-
-  /** Drops everything when another connection committed since the last look. */
-  refresh(): void {
-    const generation = this.#otherConnections.generation();
-    if (generation !== this.#seenGeneration) {
-      this.entries.clear();
-      this.#seenGeneration = generation;
-    }
-  }
-
-  keep(key: string, token: StoredAccessToken): void {
-    if (this.entries.size >= MAX_CACHED) this.entries.clear();
-    this.entries.set(key, token);
-  }
+function accessTokenCache(db: SqliteDatabase): ConnectionCache<StoredAccessToken> {
+  const cache = new ConnectionCache<StoredAccessToken>(db, MAX_CACHED);
+  db.function('mad_access_token_changed', { deterministic: false }, (idHash: unknown) => {
+    if (Buffer.isBuffer(idHash)) cache.delete(idHash.toString('hex'));
+    return null;
+  });
+  db.function('mad_access_tokens_cleared', { deterministic: false }, () => {
+    cache.clear();
+    return null;
+  });
+  const accessKinds = "OLD.kind IN ('AccessToken', 'ClientCredentials')";
+  db.exec(`
+    CREATE TEMP TRIGGER IF NOT EXISTS mad_access_token_deleted AFTER DELETE ON main.tokens
+      WHEN ${accessKinds} BEGIN SELECT mad_access_token_changed(OLD.id_hash); END;
+    CREATE TEMP TRIGGER IF NOT EXISTS mad_access_token_updated AFTER UPDATE ON main.tokens
+      WHEN ${accessKinds} BEGIN SELECT mad_access_token_changed(OLD.id_hash); END;
+    CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_client_disabled AFTER UPDATE OF disabled ON main.clients
+      BEGIN SELECT mad_access_tokens_cleared(); END;
+    CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_client_deleted AFTER DELETE ON main.clients
+      BEGIN SELECT mad_access_tokens_cleared(); END;
+    CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_user_changed AFTER UPDATE OF disabled, username, display_name ON main.users
+      BEGIN SELECT mad_access_tokens_cleared(); END;
+    CREATE TEMP TRIGGER IF NOT EXISTS mad_access_tokens_user_deleted AFTER DELETE ON main.users
+      BEGIN SELECT mad_access_tokens_cleared(); END;`);
+  return cache;
 }
 
-const accessTokenCacheOf = perConnection((db) => new AccessTokenCache(db));
+const accessTokenCacheOf = perConnection(accessTokenCache);
 
 /**
  * Looks an access token up by the hash of its value, on every request: a token
@@ -91,7 +72,7 @@ export class AccessTokenLookup {
   readonly #db: SqliteDatabase;
   readonly #find;
   readonly #owner;
-  readonly #cache: AccessTokenCache;
+  readonly #cache: ConnectionCache<StoredAccessToken>;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -120,12 +101,11 @@ export class AccessTokenLookup {
     const key = sha256Hex(token);
     const cached = !this.#db.inTransaction;
     if (cached) {
-      this.#cache.refresh();
-      const hit = this.#cache.entries.get(key);
+      const hit = this.#cache.get(key);
       if (hit && hit.expiresAt > now) return hit;
     }
     const found = this.#read(Buffer.from(key, 'hex'), now);
-    if (found && cached) this.#cache.keep(key, found);
+    if (found && cached) this.#cache.set(key, found);
     return found;
   }
 

@@ -1,5 +1,5 @@
 import { perConnection, type SqliteDatabase } from './database';
-import { otherConnectionsOf, type OtherConnectionsWatch } from './other-connections';
+import { ConnectionCache } from './other-connections';
 
 /** What the engine and the token policy read of a client on every request. */
 export interface ClientRow {
@@ -21,7 +21,7 @@ interface StoredRow {
   refresh_token_ttl_seconds: number | null;
 }
 
-/** Enough for every client a local server sees at once; past it the cache starts over. */
+/** Enough for every client a local server sees at once. */
 const MAX_CACHED = 2_000;
 
 function deepFreeze<T>(value: T): T {
@@ -63,17 +63,15 @@ export function metadataCopy(metadata: Readonly<Record<string, unknown>>): Recor
  */
 export class ClientRows {
   readonly #db: SqliteDatabase;
-  readonly #rows = new Map<string, ClientRow | null>();
+  readonly #rows: ConnectionCache<ClientRow | null>;
   readonly #select;
-  readonly #otherConnections: OtherConnectionsWatch;
-  #seenGeneration = -1;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#select = db.prepare<[string]>(`
       SELECT metadata, disabled, registration_type, allowed_scopes, access_token_ttl_seconds, refresh_token_ttl_seconds
       FROM clients WHERE client_id = ?`);
-    this.#otherConnections = otherConnectionsOf(db);
+    this.#rows = new ConnectionCache(db, MAX_CACHED);
     db.function('mad_clients_changed', { deterministic: false }, () => {
       this.#rows.clear();
       return null;
@@ -88,15 +86,9 @@ export class ClientRows {
   /** The client's row (frozen), or undefined when there is none. */
   get(clientId: string): ClientRow | undefined {
     if (this.#db.inTransaction) return this.#read(clientId) ?? undefined;
-    const generation = this.#otherConnections.generation();
-    if (generation !== this.#seenGeneration) {
-      this.#rows.clear();
-      this.#seenGeneration = generation;
-    }
     let row = this.#rows.get(clientId);
     if (row === undefined) {
       row = this.#read(clientId);
-      if (this.#rows.size >= MAX_CACHED) this.#rows.clear();
       this.#rows.set(clientId, row);
     }
     return row ?? undefined;

@@ -52,3 +52,42 @@ export class OtherConnectionsWatch {
 }
 
 export const otherConnectionsOf = perConnection((db) => new OtherConnectionsWatch(db));
+
+/**
+ * A cache's entries, bounded in number, emptied whenever another connection
+ * has committed (see above). Its owner removes what its own connection changes.
+ */
+export class ConnectionCache<V> {
+  readonly #entries = new Map<string, V>();
+  readonly #watch: OtherConnectionsWatch;
+  readonly #max: number;
+  #seenGeneration = -1;
+
+  constructor(db: SqliteDatabase, max: number) {
+    this.#watch = otherConnectionsOf(db);
+    this.#max = max;
+  }
+
+  get(key: string): V | undefined {
+    const generation = this.#watch.generation();
+    if (generation !== this.#seenGeneration) {
+      this.#entries.clear();
+      this.#seenGeneration = generation;
+    }
+    return this.#entries.get(key);
+  }
+
+  set(key: string, value: V): void {
+    // Past the bound the cache starts over (a local server's clients and tokens rarely come near it).
+    if (this.#entries.size >= this.#max) this.#entries.clear();
+    this.#entries.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}
