@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { authCodeLoad, refreshLoad } from './flows';
 import { foreignPct, MeasureWindow, snapshot, waitForQuiet } from './lib/cpu';
-import { profileFile, ROOT, startTarget, type Target } from './lib/children';
+import { bundleTargets, profileFile, ROOT, startTarget, type Target } from './lib/children';
 import { basicAuth, HttpClient, json } from './lib/http';
 import { autocannonLoad, type LoadResult } from './lib/load';
 import { round } from './lib/stats';
@@ -227,6 +227,7 @@ async function main(): Promise<void> {
   };
   log(`MCP Auth Desk benchmark${quick ? ' (quick)' : ''}: ${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}`);
 
+  if (!args.profile) await bundleTargets();
   let current: Target | undefined;
   const release = async () => {
     await current?.stop();

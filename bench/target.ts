@@ -1,5 +1,6 @@
 /**
- * A server under test, in its own process: `node --import tsx bench/target.ts <kind>`.
+ * A server under test, in its own process: `node out/bench/target.mjs <kind>` (the
+ * bundle bench/lib/children.ts makes; `node --import tsx bench/target.ts <kind>` when profiling).
  *
  *   hello          a bare node:http server (the ceiling)
  *   engine-memory  startServer with the engine's in-memory adapter (the engine's baseline)

@@ -1,9 +1,32 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import type { TargetInfo, TargetKind } from '../target';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Where `bundleTargets` writes bench/target.ts as one ES module (out/ is not committed). */
+const TARGET_BUNDLE = join(ROOT, 'out', 'bench', 'target.mjs');
+
+/**
+ * Bundles bench/target.ts (with the server sources, packages left external) the
+ * way scripts/bundle.mjs bundles `npm run serve`: the servers under test then
+ * run as users run them, on plain Node without a TypeScript loader. Called once
+ * per benchmark run, so the bundle is never older than the sources.
+ */
+export async function bundleTargets(): Promise<void> {
+  await build({
+    entryPoints: [join(ROOT, 'bench', 'target.ts')],
+    outfile: TARGET_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+}
 
 export interface Target {
   info: TargetInfo;
@@ -16,14 +39,16 @@ export interface Target {
 }
 
 /**
- * Starts a server under test in its own process and waits for its ready line.
- * With `profileDir`, the child runs under `node --cpu-prof`.
+ * Starts a server under test in its own process and waits for its ready line:
+ * the bundle made by `bundleTargets`. With `profileDir`, the child runs the
+ * sources under `node --cpu-prof --import tsx` instead, so that a profile names
+ * each source file (in the bundle they would all be one file).
  */
 export function startTarget(kind: TargetKind, options: { profileDir?: string; timeoutMs?: number } = {}): Promise<Target> {
-  const args = ['--import', 'tsx', join(ROOT, 'bench', 'target.ts'), kind];
+  const args = [TARGET_BUNDLE, kind];
   if (options.profileDir) {
     mkdirSync(options.profileDir, { recursive: true });
-    args.unshift('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
+    args.splice(0, 1, '--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, '--import', 'tsx', join(ROOT, 'bench', 'target.ts'));
   }
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
