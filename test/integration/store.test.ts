@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/main/store/migrations';
 import { purgeExpired } from '../../src/main/store/purge';
 import { EngineStore } from '../../src/main/store/engine-store';
+import { groupCommitOf } from '../../src/main/store/group-commit';
 import { startTestServer, tempDataDir, TEST_USERNAME } from '../helpers/server';
 import { codeFor, exchangeCode, postForm } from '../helpers/oauth';
 
@@ -117,6 +118,29 @@ describe('database', () => {
       now += 1000;
       store.upsert('AccessToken', 't3', { clientId: 'c', grantId: 'g1', accountId: 'u1', kind: 'AccessToken' }, 3600);
       expect(lastUsed()).toEqual([now, now]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('still writes "last used" after a group commit batch that held it was rolled back', async () => {
+    const db = openDatabase(join(folder(), 'db.sqlite'));
+    const now = 5_000_000;
+    const store = new EngineStore(db, () => now);
+    const lastUsed = () => (db.prepare("SELECT last_used_at AS t FROM clients WHERE client_id = 'c'").get() as { t: number | null }).t;
+    try {
+      store.upsert('Client', 'c', { client_id: 'c', redirect_uris: [] }, undefined, 'manual');
+      const group = groupCommitOf(db);
+      // The token's unit and a failing one share a batch: the first attempt, with the "last used" write, is rolled back.
+      const results = await Promise.allSettled([
+        group.commit(() => store.upsert('AccessToken', 't1', { clientId: 'c', kind: 'AccessToken' }, 3600)),
+        group.commit(() => {
+          throw new Error('this unit fails');
+        }),
+      ]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+      expect(store.find('AccessToken', 't1')).toMatchObject({ clientId: 'c' });
+      expect(lastUsed()).toBe(now);
     } finally {
       db.close();
     }

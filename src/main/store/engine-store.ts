@@ -1,6 +1,7 @@
 import { clientRowsOf, metadataCopy, type ClientRows } from './client-rows';
 import type { SqliteDatabase } from './database';
 import { hashClientSecret, isHashedClientSecret, sha256 } from './hashing';
+import { groupCommitOf } from './group-commit';
 
 /**
  * SQL behind the oidc-provider adapter: one table per kind of record the engine
@@ -92,6 +93,8 @@ export class EngineStore {
     this.#db = db;
     this.#now = now;
     this.#clients = clientRowsOf(db);
+    // A rolled-back batch may have held a "last used" write that #due now thinks is done.
+    groupCommitOf(db).onRollback(() => this.#touchedAt.clear());
     this.#stmt = {
       findToken: db.prepare<[Buffer, string]>('SELECT payload, consumed_at FROM tokens WHERE id_hash = ? AND kind = ?'),
       upsertToken: db.prepare(`

@@ -64,6 +64,35 @@ describe('GroupCommit', () => {
     expect(committed()).toEqual(['a', 'c']);
   });
 
+  it('runs a batch in which every unit succeeds without savepoints, and one with a failing unit again in savepoints', async () => {
+    const statements: string[] = [];
+    db.close();
+    db = new Database(join(dir, 'db.sqlite'), { verbose: (sql) => statements.push(String(sql)) });
+    group = new GroupCommit(db);
+    let rollbacks = 0;
+    group.onRollback(() => (rollbacks += 1));
+    const savepoints = () => statements.filter((sql) => sql.startsWith('SAVEPOINT')).length;
+
+    await Promise.all([group.commit(insert('a')), group.commit(insert('b'))]);
+    expect(savepoints()).toBe(0);
+    expect(rollbacks).toBe(0);
+
+    const writesOfC: number[] = [];
+    const results = await Promise.allSettled([
+      group.commit(() => {
+        writesOfC.push(1);
+        insert('c')();
+      }),
+      group.commit(insert('a')), // UNIQUE: fails, in both attempts
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+    expect(rollbacks).toBe(1);
+    expect(savepoints()).toBe(2);
+    // "c" was written in the rolled-back attempt and again in the savepoint one: stored once.
+    expect(writesOfC).toHaveLength(2);
+    expect(committed()).toEqual(['a', 'b', 'c']);
+  });
+
   it('commits units of later turns in later transactions', async () => {
     await group.commit(insert('a'));
     expect(committed()).toEqual(['a']);
