@@ -1,4 +1,4 @@
-import { IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BODY_BYTES } from '../defaults';
 
 export class HttpError extends Error {
@@ -33,27 +33,25 @@ export function mediaType(req: IncomingMessage): string {
 }
 
 /**
- * A fresh IncomingMessage on the same socket that yields `body`: lets us read
- * (and normalise) a request body before handing the request to the engine,
- * which reads the body itself.
+ * The request as the engine should read it, after we read (and perhaps
+ * normalised) its body: the same request, with `body` left to read. The engine
+ * reads a body with `req.iterator()` while `req.readable`; this view provides
+ * both, and inherits everything else (headers aside) from `req`. A new
+ * IncomingMessage fed through a stream cost several times more on every token
+ * request, and the engine's other path for a body read upstream prints a warning.
  */
 export function replayRequest(req: IncomingMessage, body: Buffer): IncomingMessage {
-  const replay = new IncomingMessage(req.socket);
-  replay.method = req.method;
-  replay.url = req.url;
-  replay.httpVersion = req.httpVersion;
-  replay.httpVersionMajor = req.httpVersionMajor;
-  replay.httpVersionMinor = req.httpVersionMinor;
-  replay.headers = { ...req.headers, 'content-length': String(body.length) };
-  delete replay.headers['transfer-encoding'];
-  replay.rawHeaders = Object.entries(replay.headers).flatMap(([name, value]) =>
-    (Array.isArray(value) ? value : [value ?? '']).flatMap((v) => [name, String(v)]),
-  );
-  replay.push(body);
-  replay.push(null);
-  // Without this, destroying the finished replay would be taken as an aborted request and close the socket.
-  replay.complete = true;
-  return replay;
+  const headers = { ...req.headers, 'content-length': String(body.length) };
+  delete headers['transfer-encoding'];
+  const chunks = async function* () {
+    yield body;
+  };
+  return Object.create(req, {
+    headers: { value: headers, writable: true, enumerable: true, configurable: true },
+    readable: { value: true, writable: true, configurable: true },
+    iterator: { value: chunks, configurable: true },
+    [Symbol.asyncIterator]: { value: chunks, configurable: true },
+  }) as IncomingMessage;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
