@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 import type { TargetInfo, TargetKind } from '../target';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -26,6 +26,8 @@ export async function bundleTargets(): Promise<void> {
     packages: 'external',
     logLevel: 'warning',
   });
+  // esbuild's service process would otherwise stay beside every measurement.
+  await stop();
 }
 
 export interface Target {
