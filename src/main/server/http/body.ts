@@ -33,25 +33,60 @@ export function mediaType(req: IncomingMessage): string {
 }
 
 /**
- * The request as the engine should read it, after we read (and perhaps
- * normalised) its body: the same request, with `body` left to read. The engine
- * reads a body with `req.iterator()` while `req.readable`; this view provides
- * both, and inherits everything else (headers aside) from `req`. A new
- * IncomingMessage fed through a stream cost several times more on every token
- * request, and the engine's other path for a body read upstream prints a warning.
+ * The request as the engine reads it after we read (and perhaps normalised)
+ * its body: the original's method, URL, socket and HTTP version, its headers
+ * with the new length, and the new body to read. The engine (and Koa under it)
+ * reads only these; it reads a body with `req.iterator()` while `req.readable`.
+ * A new IncomingMessage fed through a stream cost several times more on every
+ * token request, and the engine's other path for a body read upstream prints
+ * a warning.
  */
+class ReplayedRequest {
+  readable = true;
+  readonly readableEncoding = null;
+  readonly headers: IncomingMessage['headers'];
+  url: string | undefined;
+  method: string | undefined;
+  readonly #original: IncomingMessage;
+  readonly #body: Buffer;
+
+  constructor(original: IncomingMessage, body: Buffer) {
+    this.#original = original;
+    this.#body = body;
+    this.url = original.url;
+    this.method = original.method;
+    this.headers = { ...original.headers, 'content-length': String(body.length) };
+    delete this.headers['transfer-encoding'];
+  }
+
+  get socket() {
+    return this.#original.socket;
+  }
+
+  get httpVersion() {
+    return this.#original.httpVersion;
+  }
+
+  get httpVersionMajor() {
+    return this.#original.httpVersionMajor;
+  }
+
+  get httpVersionMinor() {
+    return this.#original.httpVersionMinor;
+  }
+
+  async *iterator(): AsyncGenerator<Buffer> {
+    this.readable = false;
+    yield this.#body;
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    return this.iterator();
+  }
+}
+
 export function replayRequest(req: IncomingMessage, body: Buffer): IncomingMessage {
-  const headers = { ...req.headers, 'content-length': String(body.length) };
-  delete headers['transfer-encoding'];
-  const chunks = async function* () {
-    yield body;
-  };
-  return Object.create(req, {
-    headers: { value: headers, writable: true, enumerable: true, configurable: true },
-    readable: { value: true, writable: true, configurable: true },
-    iterator: { value: chunks, configurable: true },
-    [Symbol.asyncIterator]: { value: chunks, configurable: true },
-  }) as IncomingMessage;
+  return new ReplayedRequest(req, body) as unknown as IncomingMessage;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -46,7 +46,7 @@ async function withRequest(send: { body: string; headers: Record<string, string>
 }
 
 describe('replayRequest', () => {
-  it('gives the engine the new body to read, with a matching Content-Length, and everything else of the original', async () => {
+  it('gives the engine the new body to read, with a matching Content-Length, and the original method, URL, headers, socket and HTTP version', async () => {
     const seen = (await withRequest(
       { body: 'grant_type=client_credentials&resource=a', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-extra': 'kept' } },
       async (req) => {
