@@ -201,7 +201,7 @@ export function markdown(results: BenchResults): string {
   lines.push('');
   lines.push(
     `Load: autocannon (separate process from the server) or the benchmark's own closed-loop driver for the code and refresh flows; ` +
-      `${s.connections} connections, ${s.warmupS} s warm-up, ${s.durationS} s measured${s.freshServerPerMeasurement ? ', a fresh server process and data folder per measurement' : ''}` +
+      `${s.connections} connections, ${s.warmupS} s warm-up then ${s.durationS} s measured on the same connections${s.freshServerPerMeasurement ? ', a fresh server process and data folder per measurement' : ''}` +
       (s.rounds > 1
         ? `; ${s.rounds} rounds, each pair that a target compares measured back to back in alternating order, and the round of median throughput shown (every round's req/s and p99 in the last columns); a ratio target takes the median of the rounds' ratios. `
         : '. ') +
