@@ -1,5 +1,5 @@
 import { clientRowsOf, metadataCopy, type ClientRows } from './client-rows';
-import type { SqliteDatabase } from './database';
+import { perConnection, type SqliteDatabase } from './database';
 import { hashClientSecret, isHashedClientSecret, sha256 } from './hashing';
 import { groupCommitOf } from './group-commit';
 
@@ -81,20 +81,29 @@ interface TokenRow {
   consumed_at: number | null;
 }
 
+/**
+ * When "last used" was last written, per client and grant (see EngineStore#due):
+ * one map per connection, shared by its stores, and forgotten whenever writes
+ * were rolled back (one of them may have been a "last used" it remembers).
+ */
+const lastUsedWritesOf = perConnection((db) => {
+  const writtenAt = new Map<string, number>();
+  groupCommitOf(db).onRollback(() => writtenAt.clear());
+  return writtenAt;
+});
+
 export class EngineStore {
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
   readonly #stmt;
-  /** When "last used" was last written, per client and grant (see #due). */
-  readonly #touchedAt = new Map<string, number>();
+  readonly #touchedAt: Map<string, number>;
   readonly #clients: ClientRows;
 
   constructor(db: SqliteDatabase, now: () => number = Date.now) {
     this.#db = db;
     this.#now = now;
     this.#clients = clientRowsOf(db);
-    // A rolled-back batch may have held a "last used" write that #due now thinks is done.
-    groupCommitOf(db).onRollback(() => this.#touchedAt.clear());
+    this.#touchedAt = lastUsedWritesOf(db);
     this.#stmt = {
       findToken: db.prepare<[Buffer, string]>('SELECT payload, consumed_at FROM tokens WHERE id_hash = ? AND kind = ?'),
       upsertToken: db.prepare(`

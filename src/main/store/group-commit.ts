@@ -3,7 +3,7 @@ import { perConnection, type SqliteDatabase } from './database';
 
 /**
  * Group commit: the writes of engine requests that finish in the same turn of
- * the event loop are committed in one transaction, each in its own savepoint.
+ * the event loop are committed in one transaction.
  *
  * A commit costs far more than the rows it writes (every page it touches goes to
  * the WAL, and every few hundred commits a checkpoint copies them back and
@@ -15,6 +15,13 @@ import { perConnection, type SqliteDatabase } from './database';
  * savepoint alone; the others commit (savepoints are used only for a batch in
  * which a unit failed: see `flush`).
  */
+
+/** Marks what a unit's `write` threw, as opposed to what BEGIN or COMMIT threw. */
+class UnitFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super('a unit of work failed');
+  }
+}
 
 interface Waiting {
   write: () => void;
@@ -42,16 +49,32 @@ export class GroupCommit {
       rollback: db.prepare('ROLLBACK TO unit_of_work'),
     };
     this.#batch = db.transaction((batch: Waiting[]) => {
-      for (const unit of batch) unit.write();
+      for (const unit of batch) {
+        try {
+          unit.write();
+        } catch (error) {
+          throw new UnitFailed(error);
+        }
+      }
     });
   }
 
   /**
-   * Calls `listener` whenever a batch's first, savepoint-free attempt was rolled
-   * back: for memory that assumed its writes would stay (see EngineStore's "last used").
+   * Calls `listener` whenever writes were rolled back (a whole attempt or one
+   * unit's savepoint): for memory that assumed they would stay (the "last used" throttle).
    */
   onRollback(listener: () => void): void {
     this.#rollbackListeners.add(listener);
+  }
+
+  #rolledBack(): void {
+    for (const listener of this.#rollbackListeners) {
+      try {
+        listener();
+      } catch {
+        /* a broken listener must not leave the batch unsettled */
+      }
+    }
   }
 
   /** Runs `write` in the next shared transaction; resolves once it committed, rejects with what `write` threw or the commit's error. */
@@ -78,15 +101,18 @@ export class GroupCommit {
       return;
     }
     // Nearly always every unit succeeds: try the batch without savepoints first
-    // (two statements fewer per unit). If anything throws, that transaction is
+    // (two statements fewer per unit). If a unit throws, that transaction is
     // rolled back whole and the batch runs again unit by unit, in savepoints.
     // A unit's writes read and change only the database, so running them again
-    // after a rollback does the same.
+    // after a rollback does the same. If BEGIN or COMMIT fails (another
+    // connection held the lock past the busy timeout, a full disk), every unit
+    // fails at once, without a second wait.
     try {
       this.#batch.immediate(batch);
-    } catch {
-      for (const listener of this.#rollbackListeners) listener();
-      this.#commitInSavepoints(batch);
+    } catch (error) {
+      this.#rolledBack();
+      if (error instanceof UnitFailed) this.#commitInSavepoints(batch);
+      else for (const unit of batch) unit.reject(error);
       return;
     }
     noteCommit(this.#db);
@@ -110,12 +136,14 @@ export class GroupCommit {
               // Undo this unit's writes alone, and close its savepoint.
               rollback.run();
               release.run();
+              this.#rolledBack();
               failures.set(unit, error);
             }
           }
         })
         .immediate();
     } catch (error) {
+      this.#rolledBack();
       for (const unit of batch) unit.reject(error);
       return;
     }

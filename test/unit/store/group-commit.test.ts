@@ -86,7 +86,8 @@ describe('GroupCommit', () => {
       group.commit(insert('a')), // UNIQUE: fails, in both attempts
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
-    expect(rollbacks).toBe(1);
+    // The first attempt, then the failing unit's savepoint.
+    expect(rollbacks).toBe(2);
     expect(savepoints()).toBe(2);
     // "c" was written in the rolled-back attempt and again in the savepoint one: stored once.
     expect(writesOfC).toHaveLength(2);
@@ -112,9 +113,11 @@ describe('GroupCommit', () => {
     db.close();
     await expect(waiting).rejects.toThrow('the database is closed');
 
-    db = new Database(join(dir, 'db.sqlite'));
+    const statements: string[] = [];
+    db = new Database(join(dir, 'db.sqlite'), { verbose: (sql) => statements.push(String(sql)) });
     group = new GroupCommit(db);
-    // Another connection holds the write lock: BEGIN IMMEDIATE fails, and so does every unit.
+    // Another connection holds the write lock: BEGIN IMMEDIATE fails, and so does every unit,
+    // at once: the batch is not tried again in savepoints (that would wait for the lock twice).
     const writer = new Database(join(dir, 'db.sqlite'), { timeout: 0 });
     db.pragma('busy_timeout = 0');
     writer.exec('BEGIN IMMEDIATE');
@@ -122,6 +125,9 @@ describe('GroupCommit', () => {
     writer.exec('ROLLBACK');
     writer.close();
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(((results[0] as PromiseRejectedResult).reason as { code?: string }).code).toBe('SQLITE_BUSY');
+    expect(statements.filter((sql) => sql.startsWith('BEGIN'))).toHaveLength(1);
+    expect(statements.filter((sql) => sql.startsWith('SAVEPOINT'))).toHaveLength(0);
     expect(committed()).toEqual([]);
   });
 
@@ -140,6 +146,15 @@ describe('GroupCommit', () => {
     expect(((results[0] as PromiseRejectedResult).reason as { code?: string }).code).toBe('SQLITE_CONSTRAINT_FOREIGNKEY');
     expect(committed()).toEqual([]);
     expect(db.inTransaction).toBe(false);
+  });
+
+  it('settles every unit even when a rollback listener throws', async () => {
+    group.onRollback(() => {
+      throw new Error('broken listener');
+    });
+    const results = await Promise.allSettled([group.commit(insert('a')), group.commit(insert('a'))]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+    expect(committed()).toEqual(['a']);
   });
 
   it('is one per connection', () => {
