@@ -6,7 +6,10 @@ import { readBody, replayRequest } from '../../../../src/main/server/http/body';
 /**
  * replayRequest: after the router read a body (and perhaps rewrote it), the
  * engine must read the new body from a request that otherwise is the original.
- * A real node:http request, read the way oidc-provider reads a body.
+ * A real node:http request, read the way oidc-provider reads a body. The engine
+ * itself reads replayed requests in every integration test of the token,
+ * introspection, revocation and registration endpoints (including malformed,
+ * chunked and wrongly typed bodies in test/integration/fuzz and security/).
  */
 
 /** Reads a body the way oidc-provider's selective_body does. */
