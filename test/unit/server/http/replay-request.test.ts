@@ -8,8 +8,9 @@ import { readBody, replayRequest } from '../../../../src/main/server/http/body';
  * engine must read the new body from a request that otherwise is the original.
  * A real node:http request, read the way oidc-provider reads a body. The engine
  * itself reads replayed requests in every integration test of the token,
- * introspection, revocation and registration endpoints (including malformed,
- * chunked and wrongly typed bodies in test/integration/fuzz and security/).
+ * introspection, revocation and registration endpoints (chunked bodies in
+ * test/integration/chunked-bodies.test.ts, malformed and wrongly typed ones in
+ * test/integration/fuzz).
  */
 
 /** Reads a body the way oidc-provider's selective_body does. */
