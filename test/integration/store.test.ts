@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/main/store/migrations';
 import { purgeExpired } from '../../src/main/store/purge';
 import { EngineStore } from '../../src/main/store/engine-store';
+import { EventLog } from '../../src/main/store/events';
 import { groupCommitOf } from '../../src/main/store/group-commit';
 import { startTestServer, tempDataDir, TEST_USERNAME } from '../helpers/server';
 import { codeFor, exchangeCode, postForm } from '../helpers/oauth';
@@ -77,6 +78,55 @@ describe('database', () => {
       expect(store.find('ClientCredentials', 'machine-token')).toBeDefined();
       const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokens' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
       expect(indexes.sort()).toEqual(['tokens_client', 'tokens_expires_at', 'tokens_grant']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('brings a version 5 database up to date, keeping the activity log and its order (events rebuilt in v6)', () => {
+    const file = join(folder(), 'db.sqlite');
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    old.pragma('foreign_keys = ON');
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) old.exec(migration.sql);
+    old.pragma('user_version = 5');
+    const insertEvent = old.prepare("INSERT INTO events (at, type, client_id, account_id, outcome, summary) VALUES (?, 'token.issued', 'c', ?, 'success', ?)");
+    for (let i = 1; i <= 5; i++) insertEvent.run(i, i % 2 ? 'u1' : null, `event ${i}`);
+    // Trimmed log: the oldest rows are gone, ids keep counting from 5.
+    old.prepare('DELETE FROM events WHERE id <= 2').run();
+    old.close();
+
+    const db = openDatabase(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const events = new EventLog(db);
+      events.insert({ type: 'token.issued', outcome: 'success', summary: 'after the upgrade', clientId: 'c' });
+      const rows = db.prepare('SELECT id, summary, account_id FROM events ORDER BY id').all();
+      expect(rows).toEqual([
+        { id: 3, summary: 'event 3', account_id: 'u1' },
+        { id: 4, summary: 'event 4', account_id: null },
+        { id: 5, summary: 'event 5', account_id: 'u1' },
+        { id: 6, summary: 'after the upgrade', account_id: null },
+      ]);
+      const indexSql = (name: string) => (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
+      expect(indexSql('events_account')).toMatch(/WHERE account_id IS NOT NULL$/);
+      expect(indexSql('events_client')).toBe('CREATE INDEX events_client ON events (client_id, id)');
+      expect(indexSql('tokens_grant')).toMatch(/WHERE grant_id IS NOT NULL$/);
+      expect(db.prepare("SELECT name FROM sqlite_sequence WHERE name = 'events'").get()).toBeUndefined();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('lookups by user and by grant still use their (partial) indexes', () => {
+    const db = openDatabase(join(folder(), 'db.sqlite'));
+    try {
+      const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join(' | ');
+      expect(plan("SELECT e.*, u.username FROM events e LEFT JOIN users u ON u.id = e.account_id WHERE u.username = 'x' ORDER BY e.id DESC LIMIT 200")).toContain(
+        'USING INDEX events_account (account_id=?)',
+      );
+      expect(plan("DELETE FROM tokens WHERE grant_id = 'g' AND kind = 'AccessToken'")).toContain('USING INDEX tokens_grant (grant_id=?)');
+      expect(plan("SELECT COUNT(*) FROM tokens t JOIN grants g ON g.grant_id = t.grant_id WHERE g.client_id = 'c'")).toContain('INDEX tokens_grant (grant_id=?)');
     } finally {
       db.close();
     }
