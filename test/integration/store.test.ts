@@ -20,6 +20,16 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
+/** A new database file with the schema of `version` (the migrations up to it), open on a plain connection. */
+function createDatabaseAt(file: string, version: number) {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  for (const migration of MIGRATIONS.filter((m) => m.version <= version)) db.exec(migration.sql);
+  db.pragma(`user_version = ${version}`);
+  return db;
+}
+
 /** A connection to a database left at schema version 4 (no migration run on open). */
 function openDatabaseAt4(file: string) {
   const db = new Database(file);
@@ -48,12 +58,7 @@ describe('database', () => {
 
   it('brings a version 4 database up to date, keeping its tokens usable (the tokens table rebuilt in v5)', () => {
     const file = join(folder(), 'db.sqlite');
-    const old = new Database(file);
-    old.pragma('journal_mode = WAL');
-    old.pragma('foreign_keys = ON');
-    for (const migration of MIGRATIONS.filter((m) => m.version <= 4)) old.exec(migration.sql);
-    old.pragma('user_version = 4');
-    old.close();
+    createDatabaseAt(file, 4).close();
     // Tokens written by the v4 schema, one of them in a grant (the cascade must survive the rebuild).
     const v4 = new Database(file);
     v4.pragma('foreign_keys = ON');
@@ -85,11 +90,7 @@ describe('database', () => {
 
   it('brings a version 5 database up to date, keeping the activity log and its order (events rebuilt in v6)', () => {
     const file = join(folder(), 'db.sqlite');
-    const old = new Database(file);
-    old.pragma('journal_mode = WAL');
-    old.pragma('foreign_keys = ON');
-    for (const migration of MIGRATIONS.filter((m) => m.version <= 5)) old.exec(migration.sql);
-    old.pragma('user_version = 5');
+    const old = createDatabaseAt(file, 5);
     const insertEvent = old.prepare("INSERT INTO events (at, type, client_id, account_id, outcome, summary) VALUES (?, 'token.issued', 'c', ?, 'success', ?)");
     for (let i = 1; i <= 5; i++) insertEvent.run(i, i % 2 ? 'u1' : null, `event ${i}`);
     // Trimmed log: the oldest rows are gone, ids keep counting from 5.
