@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import type { RunningServer } from '../../src/main/server/create-server';
 import type { ActivityEvent } from '../../src/shared/events';
 import { startTestServer, TEST_USERNAME } from '../helpers/server';
 import { HttpBrowser, authorize, pkcePair } from '../helpers/http-browser';
-import { CALLBACK, exchangeCode, postForm, registerPublicClient } from '../helpers/oauth';
+import { CALLBACK, codeFor, exchangeCode, postForm, registerPublicClient } from '../helpers/oauth';
 import { MemoryOAuthClientProvider } from '../helpers/oauth-client-provider';
 import { approve, authorizedClient, finish, toolText, tryConnect } from '../helpers/sdk-flow';
 import { adminServiceFor, value } from '../helpers/admin';
@@ -126,6 +127,25 @@ describe('event log', () => {
     expect(rotatedFrom).toBe(issued.data.refreshToken);
     expect(String(rotatedFrom)).toMatch(/^[0-9a-f]{8}$/);
     expect(events.at(-1)!.summary).toMatch(/whole grant was revoked/);
+  });
+
+  it('token events name the tokens issued and rotated by their fingerprints (the start of their SHA-256)', async () => {
+    const label = (token: unknown) => createHash('sha256').update(String(token)).digest('hex').slice(0, 8);
+    const { clientId, code, verifier } = await codeFor(server.issuer, TEST_USERNAME);
+    const issued = await exchangeCode(server.issuer, clientId, code, verifier);
+    expect(issued.status).toBe(200);
+    const refreshed = await postForm(`${server.issuer}/token`, { grant_type: 'refresh_token', client_id: clientId, refresh_token: issued.body.refresh_token as string });
+    expect(refreshed.status).toBe(200);
+    const events = await eventsOf(clientId);
+    expect(events.find((e) => e.type === 'token.issued')?.data).toMatchObject({
+      accessToken: label(issued.body.access_token),
+      refreshToken: label(issued.body.refresh_token),
+    });
+    expect(events.find((e) => e.type === 'token.refreshed')?.data).toMatchObject({
+      accessToken: label(refreshed.body.access_token),
+      refreshToken: label(refreshed.body.refresh_token),
+      previousRefreshToken: label(issued.body.refresh_token),
+    });
   });
 
   it('no token, code, verifier or secret appears in the events table or the export', async () => {

@@ -218,7 +218,11 @@ export class EngineStore {
     return row ? (JSON.parse(row.payload) as Payload) : undefined;
   }
 
-  upsert(model: string, id: string, payload: Payload, expiresIn: number | undefined, registrationType?: RegistrationType): void {
+  /**
+   * `idHash` is the id's SHA-256 when the caller has it already (the unit of work
+   * hashes a token once for its write and its activity event).
+   */
+  upsert(model: string, id: string, payload: Payload, expiresIn: number | undefined, registrationType?: RegistrationType, idHash?: Buffer): void {
     const s = this.#stmt;
     const now = this.#now();
     if (model === 'Client') {
@@ -259,7 +263,7 @@ export class EngineStore {
     if (TOKEN_MODELS.has(model)) {
       const clientId = str(payload.clientId);
       const grantId = str(payload.grantId);
-      s.upsertToken.run(sha256(id), model, clientId, grantId, str(payload.accountId), withoutJti(payload), now, expiresAt(now, expiresIn));
+      s.upsertToken.run(idHash ?? sha256(id), model, clientId, grantId, str(payload.accountId), withoutJti(payload), now, expiresAt(now, expiresIn));
       if (USAGE_KINDS.has(model)) {
         if (clientId && this.#due(`c\u0000${clientId}`, now)) s.touchClient.run(now, clientId);
         if (grantId && this.#due(`g\u0000${grantId}`, now)) s.touchGrant.run(now, grantId);

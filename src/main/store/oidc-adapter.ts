@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { AlreadyConsumedError, type EngineStore, type Payload } from './engine-store';
+import { AlreadyConsumedError, TOKEN_MODELS, type EngineStore, type Payload } from './engine-store';
+import { sha256 } from './hashing';
 import { groupCommitOf } from './group-commit';
 
 /**
@@ -51,6 +52,8 @@ export class UnitOfWork {
   readonly operations: Queued[] = [];
   readonly overlay = new Map<string, OverlayEntry>();
   readonly revokedGrants = new Set<string>();
+  /** SHA-256 of the tokens this request issued: hashed once for their rows and their activity event. */
+  readonly tokenHashes = new Map<string, Buffer>();
 
   static key(model: string, id: string): string {
     return `${model}\u0000${id}`;
@@ -96,6 +99,11 @@ export async function withUnitOfWork(
   return {};
 }
 
+/** The SHA-256 of a token that the engine request in progress issued, if it did. */
+export function issuedTokenHash(id: string): Buffer | undefined {
+  return currentUnit.getStore()?.tokenHashes.get(id);
+}
+
 /** The outcome of an HTTP status, for `withUnitOfWork`. */
 export function outcomeOfStatus(status: number): UnitOutcome {
   return status < 400 ? 'success' : status < 500 ? 'refused' : 'failed';
@@ -130,7 +138,12 @@ export function createAdapterClass(store: EngineStore) {
       const model = this.#model;
       const unit = currentUnit.getStore();
       if (unit) unit.overlay.set(UnitOfWork.key(model, id), { payload: { ...payload, jti: model === 'Client' ? undefined : id } });
-      record(unit, store, 'change', (s) => s.upsert(model, id, payload, expiresIn));
+      let idHash: Buffer | undefined;
+      if (unit && TOKEN_MODELS.has(model)) {
+        idHash = sha256(id);
+        unit.tokenHashes.set(id, idHash);
+      }
+      record(unit, store, 'change', (s) => s.upsert(model, id, payload, expiresIn, undefined, idHash));
     }
 
     async find(id: string): Promise<Payload | undefined> {

@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { EventLog, NewEvent } from '../../store/events';
-import { tokenFingerprint } from '../../store/hashing';
+import { fingerprintOfHash, tokenFingerprint } from '../../store/hashing';
+import { issuedTokenHash } from '../../store/oidc-adapter';
 import { originalParams } from './request-normalizer';
 import { splitScope } from './scopes';
 import type { ClientAuthThrottle } from './auth-throttle';
@@ -26,7 +27,12 @@ const ERROR_EVENTS = [
   'server_error',
 ];
 
-const fingerprint = (value: unknown) => (typeof value === 'string' && value ? tokenFingerprint(value) : undefined);
+/** A token's label; for a token this request issued, from the hash its row was written with. */
+const fingerprint = (value: unknown) => {
+  if (typeof value !== 'string' || !value) return undefined;
+  const issued = issuedTokenHash(value);
+  return issued ? fingerprintOfHash(issued) : tokenFingerprint(value);
+};
 
 function reasonOf(error: EngineError | undefined): string | undefined {
   if (!error) return undefined;
