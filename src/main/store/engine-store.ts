@@ -81,6 +81,11 @@ interface TokenRow {
   consumed_at: number | null;
 }
 
+/** A token's row whatever its kind (see EngineStore#findTokenByHash). */
+export interface StoredToken extends TokenRow {
+  kind: string;
+}
+
 /**
  * When "last used" was last written, per client and grant (see EngineStore#due):
  * one map per connection, shared by its stores, and forgotten whenever writes
@@ -91,6 +96,13 @@ const lastUsedWritesOf = perConnection((db) => {
   groupCommitOf(db).onRollback(() => writtenAt.clear());
   return writtenAt;
 });
+
+/** The engine's record of a stored token (or other hashed record) with id `id`. */
+export function tokenPayload(row: TokenRow, id: string): Payload {
+  const payload: Payload = { ...(JSON.parse(row.payload) as Payload), jti: id };
+  if (row.consumed_at !== null) payload.consumed = Math.floor(row.consumed_at / 1000);
+  return payload;
+}
 
 export class EngineStore {
   readonly #db: SqliteDatabase;
@@ -106,6 +118,7 @@ export class EngineStore {
     this.#touchedAt = lastUsedWritesOf(db);
     this.#stmt = {
       findToken: db.prepare<[Buffer, string]>('SELECT payload, consumed_at FROM tokens WHERE id_hash = ? AND kind = ?'),
+      findTokenByHash: db.prepare<[Buffer]>('SELECT kind, payload, consumed_at FROM tokens WHERE id_hash = ?'),
       // Positional parameters: binding by name costs a property lookup each, on every token request.
       upsertToken: db.prepare<[Buffer, string, string | null, string | null, string | null, string, number, number | null]>(`
         INSERT INTO tokens (id_hash, kind, client_id, grant_id, account_id, payload, created_at, expires_at)
@@ -204,9 +217,17 @@ export class EngineStore {
       TOKEN_MODELS.has(model) ? s.findToken.get(sha256(id), model) : s.findRecord.get(model, sha256(id), this.#now())
     ) as TokenRow | undefined;
     if (!row) return undefined;
-    const payload: Payload = { ...(JSON.parse(row.payload) as Payload), jti: id };
-    if (row.consumed_at !== null) payload.consumed = Math.floor(row.consumed_at / 1000);
+    const payload = tokenPayload(row, id);
     return model === 'Interaction' ? restoreInteraction(payload, id) : payload;
+  }
+
+  /**
+   * The token stored under a hash, whatever its kind: the engine looks a token up
+   * as each kind in turn (introspection and revocation without a type hint try
+   * three), and one query answers them all. `tokenPayload` makes the engine's record.
+   */
+  findTokenByHash(idHash: Buffer): StoredToken | undefined {
+    return this.#stmt.findTokenByHash.get(idHash) as StoredToken | undefined;
   }
 
   /**
@@ -274,7 +295,7 @@ export class EngineStore {
     s.upsertRecord.run({ model, id_hash: sha256(id), payload: withoutJti(stored), expires_at: expiresAt(now, expiresIn) });
   }
 
-  destroy(model: string, id: string): void {
+  destroy(model: string, id: string, idHash?: Buffer): void {
     const s = this.#stmt;
     if (model === 'Client') {
       // A deleted client keeps nothing usable: grants (and by cascade their tokens) and grant-less tokens go with it.
@@ -288,17 +309,17 @@ export class EngineStore {
     } else if (model === 'Session') {
       s.destroySession.run(sha256(id));
     } else if (TOKEN_MODELS.has(model)) {
-      s.destroyToken.run(sha256(id), model);
+      s.destroyToken.run(idHash ?? sha256(id), model);
     } else {
       s.destroyRecord.run(model, sha256(id));
     }
   }
 
   /** Marks a single-use record consumed; throws if it was already consumed (or is gone). */
-  consume(model: string, id: string): void {
+  consume(model: string, id: string, idHash?: Buffer): void {
     const now = this.#now();
     const result = TOKEN_MODELS.has(model)
-      ? this.#stmt.consumeToken.run(now, sha256(id), model)
+      ? this.#stmt.consumeToken.run(now, idHash ?? sha256(id), model)
       : this.#stmt.consumeRecord.run(now, model, sha256(id));
     if (result.changes !== 1) throw new AlreadyConsumedError(model);
   }

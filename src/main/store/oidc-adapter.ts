@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { AlreadyConsumedError, TOKEN_MODELS, type EngineStore, type Payload } from './engine-store';
+import { AlreadyConsumedError, TOKEN_MODELS, tokenPayload, type EngineStore, type Payload, type StoredToken } from './engine-store';
 import { sha256 } from './hashing';
 import { groupCommitOf } from './group-commit';
 
@@ -52,8 +52,19 @@ export class UnitOfWork {
   readonly operations: Queued[] = [];
   readonly overlay = new Map<string, OverlayEntry>();
   readonly revokedGrants = new Set<string>();
-  /** SHA-256 of the tokens this request issued: hashed once for their rows and their activity event. */
+  /** SHA-256 of the tokens this request issued or looked up: hashed once for their rows, lookups and activity event. */
   readonly tokenHashes = new Map<string, Buffer>();
+  /** Tokens this request looked up (any kind; undefined when none is stored): one query for the engine's lookups as each kind. */
+  readonly storedTokens = new Map<string, StoredToken | undefined>();
+
+  tokenHash(id: string): Buffer {
+    let hash = this.tokenHashes.get(id);
+    if (!hash) {
+      hash = sha256(id);
+      this.tokenHashes.set(id, hash);
+    }
+    return hash;
+  }
 
   static key(model: string, id: string): string {
     return `${model}\u0000${id}`;
@@ -99,8 +110,8 @@ export async function withUnitOfWork(
   return {};
 }
 
-/** The SHA-256 of a token that the engine request in progress issued, if it did. */
-export function issuedTokenHash(id: string): Buffer | undefined {
+/** The SHA-256 of a token that the engine request in progress issued or looked up, if it did. */
+export function knownTokenHash(id: string): Buffer | undefined {
   return currentUnit.getStore()?.tokenHashes.get(id);
 }
 
@@ -127,6 +138,16 @@ function record(unit: UnitOfWork | undefined, store: EngineStore, kind: Operatio
 }
 
 export function createAdapterClass(store: EngineStore) {
+  /** A token as the engine looks it up as `model`, from the request's one query for its id. */
+  function findToken(unit: UnitOfWork, model: string, id: string): Payload | undefined {
+    let stored = unit.storedTokens.get(id);
+    if (!unit.storedTokens.has(id)) {
+      stored = store.findTokenByHash(unit.tokenHash(id));
+      unit.storedTokens.set(id, stored);
+    }
+    return stored?.kind === model ? tokenPayload(stored, id) : undefined;
+  }
+
   return class SqliteAdapter {
     readonly #model: string;
 
@@ -138,11 +159,7 @@ export function createAdapterClass(store: EngineStore) {
       const model = this.#model;
       const unit = currentUnit.getStore();
       if (unit) unit.overlay.set(UnitOfWork.key(model, id), { payload: { ...payload, jti: model === 'Client' ? undefined : id } });
-      let idHash: Buffer | undefined;
-      if (unit && TOKEN_MODELS.has(model)) {
-        idHash = sha256(id);
-        unit.tokenHashes.set(id, idHash);
-      }
+      const idHash = unit && TOKEN_MODELS.has(model) ? unit.tokenHash(id) : undefined;
       record(unit, store, 'change', (s) => s.upsert(model, id, payload, expiresIn, undefined, idHash));
     }
 
@@ -150,7 +167,7 @@ export function createAdapterClass(store: EngineStore) {
       const unit = currentUnit.getStore();
       const pending = unit?.overlay.get(UnitOfWork.key(this.#model, id));
       if (pending?.deleted) return undefined;
-      let payload = pending?.payload ? { ...pending.payload } : store.find(this.#model, id);
+      let payload = pending?.payload ? { ...pending.payload } : unit && TOKEN_MODELS.has(this.#model) ? findToken(unit, this.#model, id) : store.find(this.#model, id);
       if (!payload) return undefined;
       if (this.#model === 'Client') delete payload.jti;
       if (unit && typeof payload.grantId === 'string' && unit.revokedGrants.has(payload.grantId)) return undefined;
@@ -179,14 +196,16 @@ export function createAdapterClass(store: EngineStore) {
         const key = UnitOfWork.key(model, id);
         unit.overlay.set(key, { ...unit.overlay.get(key), consumedAt: Math.floor(store.now() / 1000) });
       }
-      record(unit, store, 'change', (s) => s.consume(model, id));
+      const idHash = unit && TOKEN_MODELS.has(model) ? unit.tokenHash(id) : undefined;
+      record(unit, store, 'change', (s) => s.consume(model, id, idHash));
     }
 
     async destroy(id: string): Promise<void> {
       const model = this.#model;
       const unit = currentUnit.getStore();
       if (unit) unit.overlay.set(UnitOfWork.key(model, id), { deleted: true });
-      record(unit, store, 'revocation', (s) => s.destroy(model, id));
+      const idHash = unit && TOKEN_MODELS.has(model) ? unit.tokenHash(id) : undefined;
+      record(unit, store, 'revocation', (s) => s.destroy(model, id, idHash));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
