@@ -281,4 +281,16 @@ describe('D. Token endpoint', () => {
     expect(statuses).toContain(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
   });
+
+  it('D.45 the same with the client named in the form (client_secret_post) instead of a Basic header', async () => {
+    const client = await confidentialClient();
+    const statuses: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const result = await postForm(tokenUrl, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: `wrong-secret-${i}` });
+      statuses.push(result.status);
+      expect(result.body).not.toHaveProperty('access_token');
+    }
+    expect(statuses.filter((s) => s !== 401 && s !== 400 && s !== 429)).toEqual([]);
+    expect(statuses).toContain(429);
+  });
 });

@@ -131,7 +131,7 @@ export function createRouter(deps: RouterDeps) {
       if (normalized !== undefined) req.url = `${path}?${normalized}`;
     } else if (req.method === 'POST' && CLIENT_AUTH_PATHS.has(path) && mediaType(req) === 'application/x-www-form-urlencoded') {
       const body = await readBody(req);
-      const clientId = requestingClientId(req.headers.authorization, new URLSearchParams(body.toString('utf8')));
+      const clientId = requestingClientId(req.headers.authorization, () => new URLSearchParams(body.toString('utf8')));
       const retryAfter = clientId ? deps.authThrottle.retryAfter(clientId) : 0;
       if (retryAfter > 0) {
         sendJson(

@@ -15,8 +15,11 @@ export class ClientAuthThrottle {
   constructor(private readonly now: () => number = Date.now) {}
 
   #recent(clientId: string): number[] {
+    const stored = this.#failures.get(clientId);
+    // The common case on every token request: no failure to look at.
+    if (!stored) return [];
     const cutoff = this.now() - WINDOW_MS;
-    const times = (this.#failures.get(clientId) ?? []).filter((at) => at > cutoff);
+    const times = stored.filter((at) => at > cutoff);
     if (times.length) this.#failures.set(clientId, times);
     else this.#failures.delete(clientId);
     return times;
@@ -40,8 +43,8 @@ export class ClientAuthThrottle {
   }
 }
 
-/** The client_id a token, introspection or revocation request authenticates as (Basic header or form). */
-export function requestingClientId(authorization: string | undefined, form: URLSearchParams): string | undefined {
+/** The client_id a token, introspection or revocation request authenticates as (Basic header, or else the form, parsed only then). */
+export function requestingClientId(authorization: string | undefined, form: () => URLSearchParams): string | undefined {
   if (authorization?.toLowerCase().startsWith('basic ')) {
     const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
@@ -53,5 +56,5 @@ export function requestingClientId(authorization: string | undefined, form: URLS
       }
     }
   }
-  return form.get('client_id') ?? undefined;
+  return form().get('client_id') ?? undefined;
 }
