@@ -114,6 +114,9 @@ describe('database', () => {
       expect(indexSql('events_client')).toBe('CREATE INDEX events_client ON events (client_id, id)');
       expect(indexSql('tokens_grant')).toMatch(/WHERE grant_id IS NOT NULL$/);
       expect(db.prepare("SELECT name FROM sqlite_sequence WHERE name = 'events'").get()).toBeUndefined();
+      // The rebuilt table keeps its constraints and defaults.
+      expect(() => db.prepare("INSERT INTO events (at, type, outcome, summary) VALUES (0, 't', 'bogus', 's')").run()).toThrow(/CHECK/);
+      expect(db.prepare("SELECT data FROM events WHERE id = 3").get()).toEqual({ data: '{}' });
     } finally {
       db.close();
     }
@@ -127,6 +130,8 @@ describe('database', () => {
         'USING INDEX events_account (account_id=?)',
       );
       expect(plan("DELETE FROM tokens WHERE grant_id = 'g' AND kind = 'AccessToken'")).toContain('USING INDEX tokens_grant (grant_id=?)');
+      // Deleting a grant deletes its tokens by cascade: that lookup uses the index too.
+      expect(plan("DELETE FROM grants WHERE grant_id = 'g'")).toContain('INDEX tokens_grant (grant_id=?)');
       expect(plan("SELECT COUNT(*) FROM tokens t JOIN grants g ON g.grant_id = t.grant_id WHERE g.client_id = 'c'")).toContain('INDEX tokens_grant (grant_id=?)');
     } finally {
       db.close();

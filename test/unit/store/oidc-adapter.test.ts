@@ -79,6 +79,46 @@ describe('SqliteAdapter in a unit of work', () => {
     expect(store.find('ClientCredentials', 'machine-token')).toMatchObject({ consumed: expect.any(Number) });
   });
 
+  it('forgets what it looked up when the request ends: the next request sees a token consumed or deleted meanwhile', async () => {
+    const query = vi.spyOn(store, 'findTokenByHash');
+    const seen: unknown[] = [];
+    await inRequest(async () => {
+      seen.push(await new Adapter('ClientCredentials').find('machine-token'));
+    });
+    await inRequest(async () => {
+      await new Adapter('ClientCredentials').consume('machine-token');
+    });
+    await inRequest(async () => {
+      seen.push(await new Adapter('ClientCredentials').find('machine-token'));
+      await new Adapter('ClientCredentials').destroy('machine-token');
+      // Deleted by this request: hidden although the request's lookup found it.
+      seen.push(await new Adapter('ClientCredentials').find('machine-token'));
+    });
+    await inRequest(async () => {
+      seen.push(await new Adapter('ClientCredentials').find('machine-token'));
+    });
+    expect(seen[0]).not.toHaveProperty('consumed');
+    expect(seen[1]).toHaveProperty('consumed');
+    expect(seen[2]).toBeUndefined();
+    expect(seen[3]).toBeUndefined();
+    expect(query).toHaveBeenCalledTimes(3);
+  });
+
+  it('hides a token of a grant this request revoked, though its lookup found it', async () => {
+    db.prepare("INSERT INTO users (id, username, display_name, created_at) VALUES ('u1', 'alice', 'Alice', 0)").run();
+    db.prepare("INSERT INTO grants (grant_id, client_id, account_id, payload, created_at, updated_at) VALUES ('g1', 'c1', 'u1', '{}', 0, 0)").run();
+    store.upsert('AccessToken', 'user-token', { clientId: 'c1', grantId: 'g1', accountId: 'u1', kind: 'AccessToken' }, 3600);
+    const seen: unknown[] = [];
+    await inRequest(async () => {
+      const access = new Adapter('AccessToken');
+      seen.push(await access.find('user-token'));
+      await access.revokeByGrantId('g1');
+      seen.push(await access.find('user-token'));
+    });
+    expect(seen[0]).toMatchObject({ grantId: 'g1' });
+    expect(seen[1]).toBeUndefined();
+  });
+
   it('outside an engine request, looks each kind up in the store as before', async () => {
     expect(await new Adapter('ClientCredentials').find('machine-token')).toMatchObject({ clientId: 'c1' });
     expect(await new Adapter('AccessToken').find('machine-token')).toBeUndefined();
