@@ -2,6 +2,7 @@ import { clientRowsOf, metadataCopy, type ClientRows } from './client-rows';
 import { perConnection, type SqliteDatabase } from './database';
 import { hashClientSecret, isHashedClientSecret, sha256 } from './hashing';
 import { groupCommitOf } from './group-commit';
+import { tokenRowsOf, type StoredToken, type TokenRows } from './token-rows';
 
 /**
  * SQL behind the oidc-provider adapter: one table per kind of record the engine
@@ -81,10 +82,7 @@ interface TokenRow {
   consumed_at: number | null;
 }
 
-/** A token's row whatever its kind (see EngineStore#findTokenByHash). */
-export interface StoredToken extends TokenRow {
-  kind: string;
-}
+export type { StoredToken } from './token-rows';
 
 /**
  * When "last used" was last written, per client and grant (see EngineStore#due):
@@ -110,15 +108,16 @@ export class EngineStore {
   readonly #stmt;
   readonly #touchedAt: Map<string, number>;
   readonly #clients: ClientRows;
+  readonly #tokens: TokenRows;
 
   constructor(db: SqliteDatabase, now: () => number = Date.now) {
     this.#db = db;
     this.#now = now;
     this.#clients = clientRowsOf(db);
+    this.#tokens = tokenRowsOf(db);
     this.#touchedAt = lastUsedWritesOf(db);
     this.#stmt = {
       findToken: db.prepare<[Buffer, string]>('SELECT payload, consumed_at FROM tokens WHERE id_hash = ? AND kind = ?'),
-      findTokenByHash: db.prepare<[Buffer]>('SELECT kind, payload, consumed_at FROM tokens WHERE id_hash = ?'),
       // Positional parameters: binding by name costs a property lookup each, on every token request.
       upsertToken: db.prepare<[Buffer, string, string | null, string | null, string | null, string, number, number | null]>(`
         INSERT INTO tokens (id_hash, kind, client_id, grant_id, account_id, payload, created_at, expires_at)
@@ -224,10 +223,11 @@ export class EngineStore {
   /**
    * The token stored under a hash, whatever its kind: the engine looks a token up
    * as each kind in turn (introspection and revocation without a type hint try
-   * three), and one query answers them all. `tokenPayload` makes the engine's record.
+   * three), and one lookup answers them all (cached: see token-rows.ts).
+   * `tokenPayload` makes the engine's record.
    */
   findTokenByHash(idHash: Buffer): StoredToken | undefined {
-    return this.#stmt.findTokenByHash.get(idHash) as StoredToken | undefined;
+    return this.#tokens.get(idHash);
   }
 
   /**

@@ -1,0 +1,62 @@
+import { perConnection, type SqliteDatabase } from './database';
+import { ConnectionCache } from './other-connections';
+
+/** A token's row whatever its kind (see EngineStore#findTokenByHash). */
+export interface StoredToken {
+  readonly kind: string;
+  readonly payload: string;
+  readonly consumed_at: number | null;
+}
+
+/** Enough for every token a local server's clients present at once. */
+const MAX_CACHED = 10_000;
+
+/**
+ * The token rows the engine looked up recently, by the hex SHA-256 of the token.
+ * A resource server introspects the same token on every call it serves; each
+ * lookup was a query. An entry goes, on this connection, inside the very
+ * transaction that deletes or updates its row (temporary triggers: revocation,
+ * a code or refresh token consumed, a consent withdrawn — the cascade fires them
+ * too —, the purge), and the whole cache goes when another connection (the CLI)
+ * committed anything (other-connections.ts). Only rows found are kept, and
+ * nothing read inside a transaction. The engine still checks expiry and
+ * consumption on what it gets, and a consumption is checked again as it is written.
+ */
+export class TokenRows {
+  readonly #db: SqliteDatabase;
+  readonly #cache: ConnectionCache<StoredToken>;
+  readonly #find;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#cache = new ConnectionCache<StoredToken>(db, MAX_CACHED);
+    this.#find = db.prepare<[Buffer]>('SELECT kind, payload, consumed_at FROM tokens WHERE id_hash = ?');
+    db.function('mad_token_row_changed', { deterministic: false }, (idHash: unknown) => {
+      if (Buffer.isBuffer(idHash)) this.#cache.delete(idHash.toString('hex'));
+      return null;
+    });
+    db.exec(`
+      CREATE TEMP TRIGGER IF NOT EXISTS mad_token_row_deleted AFTER DELETE ON main.tokens
+        BEGIN SELECT mad_token_row_changed(OLD.id_hash); END;
+      CREATE TEMP TRIGGER IF NOT EXISTS mad_token_row_updated AFTER UPDATE ON main.tokens
+        BEGIN SELECT mad_token_row_changed(OLD.id_hash); END;`);
+  }
+
+  get(idHash: Buffer): StoredToken | undefined {
+    if (this.#db.inTransaction) return this.#read(idHash);
+    const key = idHash.toString('hex');
+    const hit = this.#cache.get(key);
+    if (hit) return hit;
+    const found = this.#read(idHash);
+    if (found) this.#cache.set(key, found);
+    return found;
+  }
+
+  #read(idHash: Buffer): StoredToken | undefined {
+    const row = this.#find.get(idHash) as StoredToken | undefined;
+    return row ? Object.freeze({ kind: row.kind, payload: row.payload, consumed_at: row.consumed_at }) : undefined;
+  }
+}
+
+/** The token rows of a connection (one per connection: its triggers call back into it). */
+export const tokenRowsOf = perConnection((db) => new TokenRows(db));
