@@ -12,8 +12,8 @@ export const README_END = '<!-- bench:latest:end -->';
 export function readmeSection(results: BenchResults): string {
   return [
     README_START,
-    `Latest run: ${runLine(results)} (a shared virtual machine: the same code measures up to ±30%`,
-    'apart from one round to the next, see the last columns).',
+    `Latest run: ${runLine(results)} (a shared virtual machine: the same code can measure twice as fast`,
+    'in one round as in another, see the last columns).',
     '',
     ...throughputTable(results),
     '',
