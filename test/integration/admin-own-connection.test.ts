@@ -12,7 +12,7 @@ import { startTestServer } from '../helpers/server';
 /**
  * The desktop app's layout: the admin service has its own database connection
  * beside the server's. A change made there reaches the server's caches (client
- * rows, accepted access tokens) without going through the server's connection
+ * rows, accepted access tokens, token rows for introspection) without going through the server's connection
  * and its triggers; it must still take effect on the very next request.
  */
 
@@ -59,4 +59,14 @@ it('"expire now" from the admin connection refuses the token on the next request
   const { clientId, token } = await machineToken('Desktop-expired job');
   expect(value(await admin.expireClientTokens({ clientId })).expiredTokens).toBeGreaterThanOrEqual(1);
   expect((await callWhoami(mcpUrl, token)).status).toBe(401);
+});
+
+it('"expire now" from the admin connection makes introspection answer inactive on the next request', async () => {
+  const { clientId, secret, token } = await machineToken('Desktop-introspected job');
+  const introspect = () => postForm(`${server.issuer}/introspect`, { token }, { authorization: basic(clientId, secret) });
+  // Twice: the server now answers for this token's row from memory.
+  expect((await introspect()).body.active).toBe(true);
+  expect((await introspect()).body.active).toBe(true);
+  value(await admin.expireClientTokens({ clientId }));
+  expect((await introspect()).body).toEqual({ active: false });
 });
