@@ -6,8 +6,8 @@ import type { RunningServer } from '../../src/main/server/create-server';
 import { DATABASE_FILE_NAME, openDatabase } from '../../src/main/store/database';
 import { EventLog } from '../../src/main/store/events';
 import { value } from '../helpers/admin';
-import { basic, callWhoami, postForm } from '../helpers/oauth';
-import { startTestServer } from '../helpers/server';
+import { basic, CALLBACK, callWhoami, codeFor, postForm } from '../helpers/oauth';
+import { startTestServer, TEST_USERNAME } from '../helpers/server';
 
 /**
  * The desktop app's layout: the admin service has its own database connection
@@ -68,5 +68,18 @@ it('"expire now" from the admin connection makes introspection answer inactive o
   expect((await introspect()).body.active).toBe(true);
   expect((await introspect()).body.active).toBe(true);
   value(await admin.expireClientTokens({ clientId }));
+  expect((await introspect()).body).toEqual({ active: false });
+});
+
+it('E.56 in this layout: a consent revoked from the admin connection makes its access token introspect inactive at once', async () => {
+  const { client, clientSecret } = value(await admin.createClient({ name: 'Desktop-revoked app', redirectUris: [CALLBACK] }));
+  const auth = { authorization: basic(client.clientId, clientSecret!) };
+  const { code, verifier } = await codeFor(server.issuer, TEST_USERNAME, { clientId: client.clientId });
+  const tokens = await postForm(`${server.issuer}/token`, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK }, auth);
+  expect(tokens.status).toBe(200);
+  const introspect = () => postForm(`${server.issuer}/introspect`, { token: tokens.body.access_token as string }, auth);
+  expect((await introspect()).body.active).toBe(true);
+  expect((await introspect()).body.active).toBe(true);
+  value(await admin.revokeConsent({ clientId: client.clientId, username: TEST_USERNAME }));
   expect((await introspect()).body).toEqual({ active: false });
 });
