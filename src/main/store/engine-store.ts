@@ -82,8 +82,6 @@ interface TokenRow {
   consumed_at: number | null;
 }
 
-export type { StoredToken } from './token-rows';
-
 /**
  * When "last used" was last written, per client and grant (see EngineStore#due):
  * one map per connection, shared by its stores, and forgotten whenever writes

@@ -17,11 +17,7 @@ import { perConnection, type SqliteDatabase } from './database';
  */
 
 /** Marks what a unit's `write` threw, as opposed to what BEGIN or COMMIT threw. */
-class UnitFailed extends Error {
-  constructor(readonly reason: unknown) {
-    super('a unit of work failed');
-  }
-}
+class UnitFailed extends Error {}
 
 interface Waiting {
   write: () => void;
@@ -53,7 +49,8 @@ export class GroupCommit {
         try {
           unit.write();
         } catch (error) {
-          throw new UnitFailed(error);
+          // The savepoint run that follows reports the unit's own error.
+          throw new UnitFailed('a unit of work failed', { cause: error });
         }
       }
     });

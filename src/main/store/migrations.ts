@@ -171,6 +171,8 @@ export const MIGRATIONS: readonly { version: number; description: string; sql: s
     // grow, since trimming the log never deletes its newest row. Client-credentials
     // tokens have no grant and most events no user: their NULLs need no index entry
     // (every lookup is by a value, which a partial index on IS NOT NULL serves).
+    // SQLite cannot drop AUTOINCREMENT in place, so the table is spelled out again
+    // as version 2 made it (shipped migrations are never edited).
     sql: `
       CREATE TABLE events_v6 (
         id         INTEGER PRIMARY KEY,

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { AlreadyConsumedError, TOKEN_MODELS, tokenPayload, type EngineStore, type Payload, type StoredToken } from './engine-store';
+import { AlreadyConsumedError, TOKEN_MODELS, tokenPayload, type EngineStore, type Payload } from './engine-store';
+import type { StoredToken } from './token-rows';
 import { sha256 } from './hashing';
 import { groupCommitOf } from './group-commit';
 
@@ -64,6 +65,11 @@ export class UnitOfWork {
       this.tokenHashes.set(id, hash);
     }
     return hash;
+  }
+
+  /** The id's hash for the store when `model` is a token kind (the store hashes other records itself). */
+  static tokenHashFor(unit: UnitOfWork | undefined, model: string, id: string): Buffer | undefined {
+    return unit && TOKEN_MODELS.has(model) ? unit.tokenHash(id) : undefined;
   }
 
   static key(model: string, id: string): string {
@@ -159,7 +165,7 @@ export function createAdapterClass(store: EngineStore) {
       const model = this.#model;
       const unit = currentUnit.getStore();
       if (unit) unit.overlay.set(UnitOfWork.key(model, id), { payload: { ...payload, jti: model === 'Client' ? undefined : id } });
-      const idHash = unit && TOKEN_MODELS.has(model) ? unit.tokenHash(id) : undefined;
+      const idHash = UnitOfWork.tokenHashFor(unit, model, id);
       record(unit, store, 'change', (s) => s.upsert(model, id, payload, expiresIn, undefined, idHash));
     }
 
@@ -196,7 +202,7 @@ export function createAdapterClass(store: EngineStore) {
         const key = UnitOfWork.key(model, id);
         unit.overlay.set(key, { ...unit.overlay.get(key), consumedAt: Math.floor(store.now() / 1000) });
       }
-      const idHash = unit && TOKEN_MODELS.has(model) ? unit.tokenHash(id) : undefined;
+      const idHash = UnitOfWork.tokenHashFor(unit, model, id);
       record(unit, store, 'change', (s) => s.consume(model, id, idHash));
     }
 
@@ -204,7 +210,7 @@ export function createAdapterClass(store: EngineStore) {
       const model = this.#model;
       const unit = currentUnit.getStore();
       if (unit) unit.overlay.set(UnitOfWork.key(model, id), { deleted: true });
-      const idHash = unit && TOKEN_MODELS.has(model) ? unit.tokenHash(id) : undefined;
+      const idHash = UnitOfWork.tokenHashFor(unit, model, id);
       record(unit, store, 'revocation', (s) => s.destroy(model, id, idHash));
     }
 
