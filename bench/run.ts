@@ -162,11 +162,11 @@ const authCode: Step['run'] = (t) => authCodeLoad(t.info.url, t.info.username!, 
 const PLAN: Step[][] = [
   [{ key: 'ceiling.hello', kind: 'hello', run: (t) => load(`${t.info.url}/`) }],
   [
-    { key: 'engine.token', kind: 'engine-memory', run: tokenLoad },
+    { key: 'engine.token', kind: 'engine-alone', run: tokenLoad },
     { key: 'server.token', kind: 'server', run: tokenLoad },
   ],
   [
-    { key: 'engine.introspect', kind: 'engine-memory', run: introspectionLoad },
+    { key: 'engine.introspect', kind: 'engine-alone', run: introspectionLoad },
     { key: 'server.introspect', kind: 'server', run: introspectionLoad },
   ],
   [
@@ -174,7 +174,7 @@ const PLAN: Step[][] = [
     { key: 'server.mcpUnauthenticated', kind: 'server-noauth', run: mcpLoad },
   ],
   [
-    { key: 'engine.authCode', kind: 'engine-memory', run: authCode },
+    { key: 'memoryAdapter.authCode', kind: 'engine-memory', run: authCode },
     { key: 'server.authCode', kind: 'server', run: authCode },
   ],
   [{ key: 'server.refresh', kind: 'server', run: (t) => refreshLoad(t.info.url, t.info.username!, flowOptions()) }],

@@ -3,7 +3,9 @@
  * bundle bench/lib/children.ts makes; `node --import tsx bench/target.ts <kind>` when profiling).
  *
  *   hello          a bare node:http server (the ceiling)
- *   engine-memory  startServer with the engine's in-memory adapter (the engine's baseline)
+ *   engine-alone   oidc-provider alone with this server's configuration, on its in-memory
+ *                  adapter: no router, guards, unit of work or activity log (the engine's baseline)
+ *   engine-memory  this server with the engine's records in that in-memory adapter
  *   server         startServer as shipped: real SQLite file, hashing on
  *   server-noauth  the same with /mcp authentication disabled
  *
@@ -23,7 +25,7 @@ import { createAdminService } from '../src/main/admin/service';
 import { startServer, type RunningServer } from '../src/main/server/create-server';
 import { RegistrationSettingsStore } from '../src/main/store/registration-settings';
 
-export type TargetKind = 'hello' | 'engine-memory' | 'server' | 'server-noauth';
+export type TargetKind = 'hello' | 'engine-alone' | 'engine-memory' | 'server' | 'server-noauth';
 
 export const BENCH_USERNAME = 'benchuser';
 
@@ -81,13 +83,13 @@ async function startApp(): Promise<TargetInfo> {
     port: 0,
     firstRunUsername: BENCH_USERNAME,
     mcpAuthenticationDisabled: kind === 'server-noauth',
-    inMemoryEngineForBenchmark: kind === 'engine-memory',
+    benchmarkEngine: kind === 'engine-alone' ? 'alone' : kind === 'engine-memory' ? 'memory-adapter' : undefined,
     onError: (error) => console.error('bench target: unexpected error', error),
   });
   stop = () => server.close();
 
   let machineClient: TargetInfo['machineClient'];
-  if (kind === 'engine-memory') {
+  if (kind === 'engine-alone' || kind === 'engine-memory') {
     // The memory adapter does not see our SQLite tables, and DCR refuses client_credentials:
     // put the client straight into the engine's adapter.
     const clientId = `bench-${randomBytes(8).toString('hex')}`;
@@ -122,7 +124,7 @@ async function startApp(): Promise<TargetInfo> {
 }
 
 try {
-  if (!['hello', 'engine-memory', 'server', 'server-noauth'].includes(kind)) throw new Error(`unknown target kind ${kind}`);
+  if (!['hello', 'engine-alone', 'engine-memory', 'server', 'server-noauth'].includes(kind)) throw new Error(`unknown target kind ${kind}`);
   const info = kind === 'hello' ? await startHello() : await startApp();
   info.readyAtMicros = Number(process.hrtime.bigint() / 1000n);
   process.stdout.write(`BENCH_READY ${JSON.stringify(info)}\n`);

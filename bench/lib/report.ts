@@ -7,15 +7,15 @@ import { quantile } from './stats';
 /** Every throughput measurement, in report order. */
 export const THROUGHPUT = {
   'ceiling.hello': 'Ceiling: bare node:http hello',
-  'engine.token': 'Engine baseline (in-memory adapter): client_credentials token',
-  'engine.introspect': 'Engine baseline (in-memory adapter): introspection',
+  'engine.token': 'Engine alone (oidc-provider, in-memory adapter): client_credentials token',
+  'engine.introspect': 'Engine alone (oidc-provider, in-memory adapter): introspection',
   'server.token': 'This server: client_credentials token',
   'server.introspect': 'This server: introspection (valid token, owner client)',
   'server.mcpAuthenticated': 'This server: /mcp tools/call whoami, with token',
   'server.mcpUnauthenticated': 'This server: /mcp tools/call whoami, authentication off',
   'server.dcr': 'This server: DCR registration (public client)',
   'server.authCode': 'This server: auth code + PKCE exchange (authorize → token)',
-  'engine.authCode': 'Engine baseline (in-memory adapter): auth code + PKCE exchange',
+  'memoryAdapter.authCode': 'This server with the engine\'s records in memory: auth code + PKCE exchange',
   'server.refresh': 'This server: refresh token rotation',
 } as const;
 

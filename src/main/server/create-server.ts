@@ -30,7 +30,7 @@ import { CsrfTokens } from './interaction/csrf';
 import { createInteractionHandler } from './interaction/routes';
 import { createMcpEndpoint } from './mcp/endpoint';
 import { loadEngine } from './oauth/engine';
-import { createAuthorizationServer } from './oauth/provider';
+import { createAuthorizationServer, type BenchmarkEngine } from './oauth/provider';
 import { McpResource } from './oauth/resources';
 
 export interface ServerConfig {
@@ -59,8 +59,8 @@ export interface ServerConfig {
   autoApproveUsername?: string;
   /** Tests only: how metadata documents are fetched (a test CA to trust, a fake resolver). */
   metadataDocumentFetch?: Pick<DocumentFetcherOptions, 'extraCaPem' | 'resolver'>;
-  /** Bench-only: the engine on its in-memory development adapter (the engine's own baseline). */
-  inMemoryEngineForBenchmark?: boolean;
+  /** Bench-only: an engine baseline instead of this server (see BenchmarkEngine). */
+  benchmarkEngine?: BenchmarkEngine;
   /**
    * Browser mode: serve the admin UI from this folder (the built renderer) at
    * /admin, with the admin API behind the admin token. Off unless set; the
@@ -192,7 +192,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       store,
       users,
       keys,
-      inMemoryEngineForBenchmark: config.inMemoryEngineForBenchmark,
+      benchmarkEngine: config.benchmarkEngine,
     });
     const handleMcp = createMcpEndpoint({
       tokens: new AccessTokenLookup(db),
@@ -286,6 +286,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           data: { status: refusal.status },
         }),
     });
+    // The benchmark's "engine alone" baseline: every request straight to the engine.
+    if (config.benchmarkEngine === 'alone') handler = provider.callback();
 
     const purgeNow = () => {
       try {

@@ -10,7 +10,7 @@ function results(server: { rps: number; roundsRps?: number[] }, engine: { rps: n
   return {
     throughput: {
       'server.token': entry('This server: client_credentials token', server),
-      'engine.token': entry('Engine baseline (in-memory adapter): client_credentials token', engine),
+      'engine.token': entry('Engine alone (oidc-provider, in-memory adapter): client_credentials token', engine),
     },
   } as unknown as BenchResults;
 }

@@ -40,12 +40,20 @@ export interface AuthorizationServerDeps {
   fetcher: MetadataDocumentFetcher;
   authThrottle: ClientAuthThrottle;
   /**
-   * Bench-only: keep the engine's records in its in-memory development adapter
-   * instead of SQLite, to measure the engine's own baseline with the same
-   * configuration. Never used by the app.
+   * Bench-only, never used by the app (see BenchmarkEngine): keep the engine's
+   * records in its in-memory development adapter instead of SQLite, and with
+   * 'alone' leave out our middleware too (unit of work, activity log).
    */
-  inMemoryEngineForBenchmark?: boolean;
+  benchmarkEngine?: BenchmarkEngine;
 }
+
+/**
+ * The benchmark's engine baselines, with this server's configuration:
+ * - 'memory-adapter': this server, with the engine's records in oidc-provider's in-memory adapter;
+ * - 'alone': oidc-provider by itself on its in-memory adapter, none of our middleware
+ *   (create-server.ts also hands it every request directly, without our router).
+ */
+export type BenchmarkEngine = 'memory-adapter' | 'alone';
 
 /** The engine's route paths. The MCP 2025-03-26 fallback paths (/authorize, /token, /register) are the real ones. */
 export const ROUTES = {
@@ -96,7 +104,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
   policy.get('consent')!.checks.remove('native_client_prompt');
 
   const configuration: Configuration = {
-    ...(deps.inMemoryEngineForBenchmark ? {} : { adapter: createAdapterClass(store) as unknown as Configuration['adapter'] }),
+    ...(deps.benchmarkEngine ? {} : { adapter: createAdapterClass(store) as unknown as Configuration['adapter'] }),
     jwks: deps.keys.signingKeys as Configuration['jwks'],
     cookies: {
       keys: deps.keys.cookieKeys,
@@ -315,6 +323,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
     else delete this.scope;
   };
 
+  if (deps.benchmarkEngine === 'alone') return provider;
   installEngineMiddleware(provider, { store, errors, events: deps.events, registration: metadataPolicy.settings });
   // Inside the unit of work (registered after it), so events commit with the request's changes.
   installEngineActivity(provider, deps.events, deps.authThrottle);
