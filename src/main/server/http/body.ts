@@ -12,20 +12,43 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads the whole request body, refusing more than `limit` bytes (413) before buffering them. */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+const prematureClose = () => Object.assign(new Error('the request closed before its body ended'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+
+/**
+ * Reads the whole request body, refusing more than `limit` bytes (413) before buffering them.
+ * With listeners rather than `for await`: the stream's async iterator cost about 10 µs on
+ * every token request. Like the iterator, it destroys the request when it stops reading
+ * early (too large), and fails when the request closes before its end.
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    throw new HttpError(413, 'invalid_request', `request body is larger than ${limit} bytes`);
+    return Promise.reject(new HttpError(413, 'invalid_request', `request body is larger than ${limit} bytes`));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, 'invalid_request', `request body is larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, size);
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  if (req.destroyed) return Promise.reject(prematureClose());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (error: Error | undefined) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (error) reject(error);
+      else resolve(Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      settle(new HttpError(413, 'invalid_request', `request body is larger than ${limit} bytes`));
+      req.destroy();
+    };
+    const onEnd = () => settle(undefined);
+    const onError = (error: Error) => settle(error);
+    const onClose = () => settle(prematureClose());
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 export function mediaType(req: IncomingMessage): string {
