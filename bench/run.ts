@@ -10,6 +10,10 @@
  *   --profile           run each server child under `node --cpu-prof` and summarise the profiles
  *   --duration <s>      measured seconds per target (default 3, quick 1)
  *   --rounds <n>        rounds of every measurement, the median kept (default 3, quick and profile 1)
+ *
+ * After the rounds, each ratio target (report.ts RATIO_TARGETS) is measured once
+ * more with its two servers side by side, loaded in turn (see interleavedRatio):
+ * its verdict comes from those turns. Not in profile mode.
  *   --warmup <s>        warm-up seconds per target (default 2, quick none)
  *
  * The servers under test run in child processes (bench/target.ts); the load
@@ -27,7 +31,7 @@ import { bundleTargets, profileFile, ROOT, startTarget, type Target } from './li
 import { basicAuth, HttpClient, json } from './lib/http';
 import { autocannonLoad, type LoadResult } from './lib/load';
 import { round } from './lib/stats';
-import { evaluate, flatten, markdown, MEASUREMENT_KEYS, THROUGHPUT, type BenchResults, type ThroughputKey } from './lib/report';
+import { evaluate, flatten, markdown, MEASUREMENT_KEYS, RATIO_TARGETS, THROUGHPUT, type BenchResults, type InterleavedRatio, type ThroughputKey } from './lib/report';
 import { measureColdStart, measureMemory } from './process';
 import { README_START, updateReadme } from './lib/readme';
 import { formatProfile, summarizeProfile } from './profile-summary';
@@ -60,6 +64,10 @@ const settings = {
   // Each measurement is taken in several rounds and the median kept (one round when quick or profiling).
   rounds: Number(args.rounds ?? (quick || args.profile ? 1 : 3)),
   coldStarts: quick ? 1 : 5,
+  // Ratio targets: both servers side by side, loaded in turn (see interleavedRatio).
+  interleavedTurns: quick ? 1 : 5,
+  turnWarmupS: quick ? 0 : 1,
+  turnS: 1,
 };
 const outDir = args.out ?? (complete && !quick ? join(ROOT, 'bench') : join(tmpdir(), quick ? 'mcp-auth-desk-bench-quick' : 'mcp-auth-desk-bench-partial'));
 const profileRoot = join(tmpdir(), `mad-bench-profiles-${process.pid}`);
@@ -73,10 +81,9 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 /** The window of the measurement in progress (set before each run). */
 let window_: MeasureWindow | undefined;
 
-function load(url: string, extra: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<LoadResult> {
+function load(request: PreparedLoad): Promise<LoadResult> {
   return autocannonLoad({
-    url,
-    ...extra,
+    ...request,
     connections: settings.connections,
     warmupS: settings.warmupS,
     durationS: settings.durationS,
@@ -108,26 +115,34 @@ async function check(target: Target, method: string, path: string, headers: Reco
   }
 }
 
-async function tokenLoad(target: Target): Promise<LoadResult> {
-  const { auth } = await clientCredentialsToken(target);
-  return load(`${target.info.url}/token`, { method: 'POST', headers: { ...FORM, authorization: auth }, body: 'grant_type=client_credentials' });
+/** A fixed request autocannon repeats, ready to send (any token it needs already fetched and checked). */
+interface PreparedLoad {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
 }
 
-async function introspectionLoad(target: Target): Promise<LoadResult> {
+async function tokenRequest(target: Target): Promise<PreparedLoad> {
+  const { auth } = await clientCredentialsToken(target);
+  return { url: `${target.info.url}/token`, method: 'POST', headers: { ...FORM, authorization: auth }, body: 'grant_type=client_credentials' };
+}
+
+async function introspectionRequest(target: Target): Promise<PreparedLoad> {
   const { token, auth } = await clientCredentialsToken(target);
   const headers = { ...FORM, authorization: auth };
   const body = new URLSearchParams({ token }).toString();
   await check(target, 'POST', '/introspect', headers, body, (status, text) => status === 200 && JSON.parse(text).active === true);
-  return load(`${target.info.url}/introspect`, { method: 'POST', headers, body });
+  return { url: `${target.info.url}/introspect`, method: 'POST', headers, body };
 }
 
-async function mcpLoad(target: Target): Promise<LoadResult> {
+async function mcpRequest(target: Target): Promise<PreparedLoad> {
   // Both modes get a token first and send it: the only difference is whether the
   // server checks it. (Serving an OAuth request also puts the process in the state
   // it is always in once in use: the engine's per-request async context is enabled.)
   const headers: Record<string, string> = { ...MCP_HEADERS, authorization: `Bearer ${(await clientCredentialsToken(target)).token}` };
   await check(target, 'POST', '/mcp', headers, MCP_BODY, (status, text) => status === 200 && text.includes('"result"') && !text.includes('"isError":true'));
-  return load(`${target.info.url}/mcp`, { method: 'POST', headers, body: MCP_BODY });
+  return { url: `${target.info.url}/mcp`, method: 'POST', headers, body: MCP_BODY };
 }
 
 async function registrationLoad(target: Target): Promise<LoadResult> {
@@ -140,7 +155,7 @@ async function registrationLoad(target: Target): Promise<LoadResult> {
     token_endpoint_auth_method: 'none',
   });
   await check(target, 'POST', '/register', headers, body, (status) => status === 201);
-  return load(`${target.info.url}/register`, { method: 'POST', headers, body });
+  return load({ url: `${target.info.url}/register`, method: 'POST', headers, body });
 }
 
 const flowOptions = () => ({
@@ -150,7 +165,19 @@ const flowOptions = () => ({
   onMeasure: window_?.hook,
 });
 
-type Step = { key: ThroughputKey; kind: TargetKind; run: (target: Target) => Promise<LoadResult> };
+type Step = {
+  key: ThroughputKey;
+  kind: TargetKind;
+  run: (target: Target) => Promise<LoadResult>;
+  /** For autocannon steps: the request, which the interleaved ratio measurement repeats too. */
+  prepare?: (target: Target) => Promise<PreparedLoad>;
+};
+const autocannonStep = (key: ThroughputKey, kind: TargetKind, prepare: (target: Target) => Promise<PreparedLoad>): Step => ({
+  key,
+  kind,
+  prepare,
+  run: async (target) => load(await prepare(target)),
+});
 const authCode: Step['run'] = (t) => authCodeLoad(t.info.url, t.info.username!, flowOptions());
 
 /**
@@ -160,19 +187,10 @@ const authCode: Step['run'] = (t) => authCodeLoad(t.info.url, t.info.username!, 
  * in the machine's speed (it is shared) hits both sides alike.
  */
 const PLAN: Step[][] = [
-  [{ key: 'ceiling.hello', kind: 'hello', run: (t) => load(`${t.info.url}/`) }],
-  [
-    { key: 'engine.token', kind: 'engine-alone', run: tokenLoad },
-    { key: 'server.token', kind: 'server', run: tokenLoad },
-  ],
-  [
-    { key: 'engine.introspect', kind: 'engine-alone', run: introspectionLoad },
-    { key: 'server.introspect', kind: 'server', run: introspectionLoad },
-  ],
-  [
-    { key: 'server.mcpAuthenticated', kind: 'server', run: mcpLoad },
-    { key: 'server.mcpUnauthenticated', kind: 'server-noauth', run: mcpLoad },
-  ],
+  [autocannonStep('ceiling.hello', 'hello', async (t) => ({ url: `${t.info.url}/` }))],
+  [autocannonStep('engine.token', 'engine-alone', tokenRequest), autocannonStep('server.token', 'server', tokenRequest)],
+  [autocannonStep('engine.introspect', 'engine-alone', introspectionRequest), autocannonStep('server.introspect', 'server', introspectionRequest)],
+  [autocannonStep('server.mcpAuthenticated', 'server', mcpRequest), autocannonStep('server.mcpUnauthenticated', 'server-noauth', mcpRequest)],
   [
     { key: 'memoryAdapter.authCode', kind: 'engine-memory', run: authCode },
     { key: 'server.authCode', kind: 'server', run: authCode },
@@ -191,6 +209,34 @@ function medianRound(rounds: { result: Measured; window?: MeasureWindow }[]) {
     roundsRps: rounds.map((r) => r.result.rps),
     roundsP99: rounds.map((r) => r.result.p99),
   };
+}
+
+/**
+ * A ratio measured on two servers that run side by side: each is loaded in turn
+ * for `turnS` seconds (after `turnWarmupS` on the same connections, so that
+ * connection set-up is not measured), the order alternating, and each pair of
+ * turns gives one ratio. Measured this way, a change in the shared machine's
+ * speed that lasts more than a few seconds hits both sides alike; measured in
+ * rounds with a fresh server each, the two sides of a pair were ~10 s apart and
+ * their ratio moved between 0.54 and 1.6 from round to round for the same code.
+ */
+async function interleavedRatio(measuredStep: Step, baseStep: Step): Promise<Omit<InterleavedRatio, 'baseKey'>> {
+  const sides = [await startTarget(measuredStep.kind), await startTarget(baseStep.kind)] as const;
+  try {
+    const requests = [await measuredStep.prepare!(sides[0]), await baseStep.prepare!(sides[1])];
+    const rps: [number[], number[]] = [[], []];
+    let failed = 0;
+    for (let turn = 0; turn < settings.interleavedTurns; turn++) {
+      for (const side of turn % 2 === 0 ? [0, 1] : [1, 0]) {
+        const result = await autocannonLoad({ ...requests[side]!, connections: settings.connections, warmupS: settings.turnWarmupS, durationS: settings.turnS });
+        rps[side]!.push(result.rps);
+        failed += result.failed;
+      }
+    }
+    return { warmupS: settings.turnWarmupS, sliceS: settings.turnS, rps: rps[0], baseRps: rps[1], ratios: rps[0].map((value, i) => value / rps[1][i]!), failed };
+  } finally {
+    await Promise.all(sides.map((side) => side.stop()));
+  }
 }
 
 function gitState(): { commit: string; dirty: boolean } {
@@ -285,6 +331,21 @@ async function main(): Promise<void> {
         (results.profiles ??= {})[key] = { ...summary, file, windowMicros: [median.window?.startMicros ?? 0, median.window?.endMicros ?? 0] };
         log(formatProfile(summary, `  profile of ${key} (${file})`));
       }
+    }
+  }
+
+  // Each ratio target once more, its two servers side by side and loaded in turn.
+  if (!args.profile) {
+    const steps = new Map(PLAN.flat().map((step) => [step.key, step]));
+    for (const target of RATIO_TARGETS) {
+      const measuredStep = steps.get(target.key);
+      const baseStep = steps.get(target.baseKey);
+      if (!measuredStep?.prepare || !baseStep?.prepare || !wanted(target.key) || !wanted(target.baseKey)) continue;
+      log(`${target.name}: ${settings.interleavedTurns} interleaved turns ...`);
+      if (patient()) await waitForQuiet([process.pid], { thresholdPct: 10, maxWaitMs: 45_000 });
+      const interleaved = await interleavedRatio(measuredStep, baseStep);
+      log(`  ${interleaved.ratios.map((r) => r.toFixed(2)).join(' · ')}`);
+      (results.interleaved ??= {})[target.key] = { baseKey: target.baseKey, ...interleaved };
     }
   }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MEASUREMENT_KEYS, THROUGHPUT_KEYS, type BenchResults } from '../../bench/lib/report';
+import { MEASUREMENT_KEYS, RATIO_TARGETS, THROUGHPUT_KEYS, type BenchResults } from '../../bench/lib/report';
 
 /**
  * The benchmark runs end to end: `npm run bench -- --quick` starts every
@@ -44,6 +44,15 @@ describe('npm run bench -- --quick', () => {
     }
     // Every load was answered with success: a measurement of failing requests would be meaningless.
     for (const key of THROUGHPUT_KEYS) expect(results.throughput[key]?.failed, key).toBe(0);
+    // Every ratio target was measured again with its two servers side by side, and judged on that.
+    for (const target of RATIO_TARGETS) {
+      const interleaved = results.interleaved?.[target.key];
+      expect(interleaved?.baseKey, target.name).toBe(target.baseKey);
+      expect(interleaved?.ratios.length, target.name).toBeGreaterThan(0);
+      for (const rps of [...interleaved!.rps, ...interleaved!.baseRps]) expect(rps, target.name).toBeGreaterThan(0);
+      expect(interleaved?.failed, target.name).toBe(0);
+      expect(results.targets.find((t) => t.name === target.name)?.measured, target.name).toMatch(/interleaved/);
+    }
     expect(results.scale?.purge.bounded).toBe(true);
     expect(results.targets.length).toBeGreaterThanOrEqual(10);
     expect(readFileSync(join(out, 'results.md'), 'utf8')).toContain('| Target | Threshold | Measured | Result |');

@@ -12,7 +12,7 @@ const results = {
   date: '2026-11-26T00:00:00.000Z',
   git: { commit: 'abcdef0123456789', dirty: false },
   machine: { cpuModel: 'Test CPU', cores: 2, node: 'v20.20.2', platform: 'linux x64', totalMemoryMB: 1024, loadAvgAtStart: 0.5 },
-  settings: { connections: 32, warmupS: 2, durationS: 3, freshServerPerMeasurement: true, coldStarts: 5, rounds: 3 },
+  settings: { connections: 32, warmupS: 2, durationS: 3, freshServerPerMeasurement: true, coldStarts: 5, rounds: 3, interleavedTurns: 5, turnWarmupS: 1, turnS: 1 },
   throughput: {
     'server.token': {
       label: 'This server: client_credentials token',

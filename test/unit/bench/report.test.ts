@@ -43,3 +43,38 @@ describe('ratio targets', () => {
     expect(pairedRatios([1], [2])).toBeUndefined();
   });
 });
+
+describe('ratio targets measured interleaved', () => {
+  const interleaved = (rps: number[], baseRps: number[], failed = 0) => ({
+    baseKey: 'engine.token' as const,
+    warmupS: 1,
+    sliceS: 1,
+    rps,
+    baseRps,
+    ratios: rps.map((value, i) => value / baseRps[i]!),
+    failed,
+  });
+
+  it('take their verdict from the interleaved turns, not from the rounds', () => {
+    // The rounds alone would pass (0.90); the side-by-side turns say 0.70.
+    const r = results({ rps: 1800, roundsRps: [1800, 900, 1800] }, { rps: 2000, roundsRps: [2000, 1000, 2000] });
+    r.interleaved = { 'server.token': interleaved([1400, 700, 1500, 1300, 1400], [2000, 1000, 2000, 2000, 2000]) };
+    const verdict = tokenRatio(r);
+    expect(verdict.pass).toBe(false);
+    expect(verdict.measured).toMatch(/^0\.70×, median of 5 interleaved 1-s turns: 0\.70 · 0\.70 · 0\.75 · 0\.65 · 0\.70 /);
+  });
+
+  it('pass on the median turn even when one turn was disturbed', () => {
+    const r = results({ rps: 1800 }, { rps: 2000 });
+    r.interleaved = { 'server.token': interleaved([1800, 400, 1700], [2000, 2000, 2000]) };
+    expect(tokenRatio(r).pass).toBe(true);
+  });
+
+  it('count their failed requests in the 2xx check', () => {
+    const r = results({ rps: 1800 }, { rps: 2000 });
+    r.interleaved = { 'server.token': interleaved([1800], [2000], 3) };
+    const check = evaluate(r).checks.find((c) => c.name === 'Every load request answered 2xx')!;
+    expect(check.pass).toBe(false);
+    expect(check.measured).toContain('server.token (interleaved): 3 failed');
+  });
+});
