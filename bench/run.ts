@@ -224,6 +224,10 @@ async function interleavedRatio(measuredStep: Step, baseStep: Step): Promise<Omi
   const sides = [await startTarget(measuredStep.kind), await startTarget(baseStep.kind)] as const;
   try {
     const requests = [await measuredStep.prepare!(sides[0]), await baseStep.prepare!(sides[1])];
+    // Warm both (JIT, caches) before the first turn: in 1 s turns a cold server measured up to a third slower.
+    if (settings.warmupS > 0) {
+      for (const request of requests) await autocannonLoad({ ...request, connections: settings.connections, warmupS: 0, durationS: settings.warmupS });
+    }
     const rps: [number[], number[]] = [[], []];
     let failed = 0;
     for (let turn = 0; turn < settings.interleavedTurns; turn++) {
