@@ -259,7 +259,7 @@ export function markdown(results: BenchResults): string {
         ? `; ${s.rounds} rounds, each pair that a target compares measured back to back in alternating order, and the round of median throughput shown (every round's req/s and p99 in the last columns). `
         : '. ') +
       (results.interleaved
-        ? `A ratio target is measured once more with its two servers running side by side, loaded in turn (${s.interleavedTurns} turns each, ${s.turnS} s measured after ${s.turnWarmupS} s of warm-up on the same connections, the order alternating): its verdict is the median of the per-turn ratios. `
+        ? `A ratio target is measured once more with its two servers running side by side, both warmed for ${s.warmupS} s, then loaded in turn (${s.interleavedTurns} turns each, ${s.turnS} s measured after ${s.turnWarmupS} s on the same connections, the order alternating): its verdict is the median of the per-turn ratios. `
         : '') +
       'Each server under test runs from an esbuild bundle on plain Node, as `npm run serve` runs the server. ' +
       'The machine is shared: each measurement waits for other processes to quieten, and the table shows what they used meanwhile. ' +
