@@ -93,9 +93,9 @@ const lastUsedWritesOf = perConnection((db) => {
   return writtenAt;
 });
 
-/** The engine's record of a stored token (or other hashed record) with id `id`. */
-export function tokenPayload(row: TokenRow, id: string): Payload {
-  const payload: Payload = { ...(JSON.parse(row.payload) as Payload), jti: id };
+/** The engine's record of a stored token (or other hashed record) with id `id`: a new object each time. */
+export function tokenPayload(row: TokenRow & { fields?: Readonly<Payload> }, id: string): Payload {
+  const payload: Payload = { ...(row.fields ?? (JSON.parse(row.payload) as Payload)), jti: id };
   if (row.consumed_at !== null) payload.consumed = Math.floor(row.consumed_at / 1000);
   return payload;
 }

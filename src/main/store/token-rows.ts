@@ -6,6 +6,20 @@ export interface StoredToken {
   readonly kind: string;
   readonly payload: string;
   readonly consumed_at: number | null;
+  /**
+   * `payload` parsed once, deep-frozen: a resource server introspects the same token
+   * on every call, and parsing it each time was a tenth of our cost per introspection.
+   * Frozen, because every lookup hands the engine a shallow copy that shares the rest.
+   */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
 }
 
 /** Enough for every token a local server's clients present at once. */
@@ -53,8 +67,10 @@ export class TokenRows {
   }
 
   #read(idHash: Buffer): StoredToken | undefined {
-    const row = this.#find.get(idHash) as StoredToken | undefined;
-    return row ? Object.freeze({ kind: row.kind, payload: row.payload, consumed_at: row.consumed_at }) : undefined;
+    const row = this.#find.get(idHash) as Omit<StoredToken, 'fields'> | undefined;
+    if (!row) return undefined;
+    const fields = deepFreeze(JSON.parse(row.payload) as Record<string, unknown>);
+    return Object.freeze({ kind: row.kind, payload: row.payload, consumed_at: row.consumed_at, fields });
   }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EngineStore } from '../../../src/main/store/engine-store';
+import { EngineStore, tokenPayload } from '../../../src/main/store/engine-store';
 import { sha256 } from '../../../src/main/store/hashing';
 import { migrate } from '../../../src/main/store/migrations';
 import { purgeExpired } from '../../../src/main/store/purge';
@@ -44,6 +44,23 @@ afterEach(() => {
 });
 
 describe('TokenRows', () => {
+  it('parses a row once, frozen all the way down, and each record made from it is a new object', () => {
+    store.upsert('AccessToken', 'user-token', { clientId: 'c1', kind: 'AccessToken', scope: 'a', aud: ['http://localhost:1/mcp'], extra: { n: 1 } }, 3600);
+    const rows = tokenRowsOf(db);
+    const row = rows.get(sha256('user-token'))!;
+    expect(rows.get(sha256('user-token'))!.fields).toBe(row.fields);
+    expect(Object.isFrozen(row.fields)).toBe(true);
+    expect(Object.isFrozen(row.fields.aud)).toBe(true);
+    expect(Object.isFrozen(row.fields.extra)).toBe(true);
+
+    const first = tokenPayload(row, 'user-token');
+    first.scope = 'changed by the engine';
+    expect(() => (first.aud as string[]).push('x')).toThrow(TypeError);
+    const second = tokenPayload(rows.get(sha256('user-token'))!, 'user-token');
+    expect(second).not.toBe(first);
+    expect(second).toMatchObject({ scope: 'a', aud: ['http://localhost:1/mcp'], extra: { n: 1 }, jti: 'user-token' });
+  });
+
   it('answers a token looked up again from memory, and does not keep a miss', () => {
     const rows = tokenRowsOf(db);
     expect(rows.get(sha256('machine-token'))).toMatchObject({ kind: 'ClientCredentials', consumed_at: null });
