@@ -13,7 +13,7 @@
  *
  * After the rounds, each ratio target (report.ts RATIO_TARGETS) is measured once
  * more with its two servers side by side, loaded in turn (see interleavedRatio):
- * its verdict comes from those turns. Not in profile mode.
+ * its verdict is the median of the rounds' and the turns' ratios. Not in profile mode.
  *   --warmup <s>        warm-up seconds per target (default 2, quick none)
  *
  * The servers under test run in child processes (bench/target.ts); the load
@@ -215,10 +215,9 @@ function medianRound(rounds: { result: Measured; window?: MeasureWindow }[]) {
  * A ratio measured on two servers that run side by side: each is loaded in turn
  * for `turnS` seconds (after `turnWarmupS` on the same connections, so that
  * connection set-up is not measured), the order alternating, and each pair of
- * turns gives one ratio. Measured this way, a change in the shared machine's
- * speed that lasts more than a few seconds hits both sides alike; measured in
- * rounds with a fresh server each, the two sides of a pair were ~10 s apart and
- * their ratio moved between 0.54 and 1.6 from round to round for the same code.
+ * turns gives one ratio. The two sides of a pair are 2 s apart instead of ~10 s
+ * in the rounds; the machine's speed still moves within seconds (single turns of
+ * the same code gave 0.6–1.3), so the verdict pools these ratios with the rounds'.
  */
 async function interleavedRatio(measuredStep: Step, baseStep: Step): Promise<Omit<InterleavedRatio, 'baseKey'>> {
   const sides = [await startTarget(measuredStep.kind), await startTarget(baseStep.kind)] as const;

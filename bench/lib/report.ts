@@ -51,9 +51,10 @@ export const RATIO_TARGETS: { name: string; key: ThroughputKey; baseKey: Through
 ];
 
 /**
- * A ratio target's own measurement: both servers running side by side, loaded in
+ * A ratio target's second measurement: both servers running side by side, loaded in
  * turn for `sliceS` seconds each (after `warmupS` on the same connections), the
- * order alternating; `ratios[i]` = `rps[i]` / `baseRps[i]`.
+ * order alternating; `ratios[i]` = `rps[i]` / `baseRps[i]`. The verdict takes the
+ * median of these ratios and the rounds' together.
  */
 export interface InterleavedRatio {
   baseKey: ThroughputKey;
@@ -155,16 +156,20 @@ export function evaluate(results: BenchResults): { targets: TargetVerdict[]; che
     const threshold = `≥ ${min} × ${THROUGHPUT[baseKey].split(':')[0]}`;
     const interleaved = results.interleaved?.[key];
     if (interleaved && interleaved.ratios.length > 0) {
-      // Both servers ran side by side and took turns under load, slice by slice: a change in
-      // the shared machine's speed lasting more than a few seconds hits both sides alike.
-      const r = quantile([...interleaved.ratios].sort((x, y) => x - y), 0.5);
-      const context = a && b ? `; rounds above: ${fmt(a.rps, 0)} vs ${fmt(b.rps, 0)} req/s, server CPU ${fmt(a.serverCpuMsPerOp, 2)} vs ${fmt(b.serverCpuMsPerOp, 2)} ms/op` : '';
+      // Every paired measurement counts: the rounds' (fresh servers, measured back to back)
+      // and the interleaved turns' (both servers side by side, loaded in turn). Neither
+      // way is steady on a shared machine; more pairs make the median steadier.
+      const rounds = a && b ? (pairedRatios(a.roundsRps, b.roundsRps) ?? [a.rps / b.rps]) : [];
+      const all = [...rounds, ...interleaved.ratios];
+      const r = quantile([...all].sort((x, y) => x - y), 0.5);
+      const list = (values: number[]) => values.map((x) => fmt(x, 2)).join(' · ');
+      const cpu = a && b ? `; server CPU per request in the rounds ${fmt(a.serverCpuMsPerOp, 2)} vs ${fmt(b.serverCpuMsPerOp, 2)} ms` : '';
       targets.push({
         name,
         threshold,
         measured:
-          `${fmt(r, 2)}×, median of ${interleaved.ratios.length} interleaved ${interleaved.sliceS}-s turns: ${interleaved.ratios.map((x) => fmt(x, 2)).join(' · ')} ` +
-          `(${interleaved.rps.map((x) => fmt(x, 0)).join(' · ')} vs ${interleaved.baseRps.map((x) => fmt(x, 0)).join(' · ')} req/s${context})`,
+          `${fmt(r, 2)}×, median of ${all.length} paired ratios: rounds ${list(rounds) || 'none'}; interleaved ${interleaved.sliceS}-s turns ${list(interleaved.ratios)} ` +
+          `(turns ${interleaved.rps.map((x) => fmt(x, 0)).join(' · ')} vs ${interleaved.baseRps.map((x) => fmt(x, 0)).join(' · ')} req/s${cpu})`,
         pass: r >= min,
       });
       return;
@@ -259,7 +264,7 @@ export function markdown(results: BenchResults): string {
         ? `; ${s.rounds} rounds, each pair that a target compares measured back to back in alternating order, and the round of median throughput shown (every round's req/s and p99 in the last columns). `
         : '. ') +
       (results.interleaved
-        ? `A ratio target is measured once more with its two servers running side by side, both warmed for ${s.warmupS} s, then loaded in turn (${s.interleavedTurns} turns each, ${s.turnS} s measured after ${s.turnWarmupS} s on the same connections, the order alternating): its verdict is the median of the per-turn ratios. `
+        ? `A ratio target is measured once more with its two servers running side by side, both warmed for ${s.warmupS} s, then loaded in turn (${s.interleavedTurns} turns each, ${s.turnS} s measured after ${s.turnWarmupS} s on the same connections, the order alternating): its verdict is the median of all its paired ratios, the rounds' and the turns'. `
         : '') +
       'Each server under test runs from an esbuild bundle on plain Node, as `npm run serve` runs the server. ' +
       'The machine is shared: each measurement waits for other processes to quieten, and the table shows what they used meanwhile. ' +
