@@ -64,8 +64,9 @@ const settings = {
   // Each measurement is taken in several rounds and the median kept (one round when quick or profiling).
   rounds: Number(args.rounds ?? (quick || args.profile ? 1 : 3)),
   coldStarts: quick ? 1 : 5,
-  // Ratio targets: both servers side by side, loaded in turn (see interleavedRatio).
-  interleavedTurns: quick ? 1 : 5,
+  // Ratio targets: both servers side by side, loaded in turn (see interleavedRatio); an even
+  // count, so that each side goes first as often; with the rounds, an odd number of ratios.
+  interleavedTurns: quick ? 1 : 6,
   turnWarmupS: quick ? 0 : 1,
   turnS: 1,
 };
@@ -220,15 +221,17 @@ function medianRound(rounds: { result: Measured; window?: MeasureWindow }[]) {
  * the same code gave 0.6–1.3), so the verdict pools these ratios with the rounds'.
  */
 async function interleavedRatio(measuredStep: Step, baseStep: Step): Promise<Omit<InterleavedRatio, 'baseKey'>> {
-  const sides = [await startTarget(measuredStep.kind), await startTarget(baseStep.kind)] as const;
+  const sides: Target[] = [];
   try {
-    const requests = [await measuredStep.prepare!(sides[0]), await baseStep.prepare!(sides[1])];
+    // Started inside the try: if the second fails to start, the first is stopped too.
+    sides.push(await startTarget(measuredStep.kind), await startTarget(baseStep.kind));
+    const requests = [await measuredStep.prepare!(sides[0]!), await baseStep.prepare!(sides[1]!)];
+    let failed = 0;
     // Warm both (JIT, caches) before the first turn: in 1 s turns a cold server measured up to a third slower.
     if (settings.warmupS > 0) {
-      for (const request of requests) await autocannonLoad({ ...request, connections: settings.connections, warmupS: 0, durationS: settings.warmupS });
+      for (const request of requests) failed += (await autocannonLoad({ ...request, connections: settings.connections, warmupS: 0, durationS: settings.warmupS })).failed;
     }
     const rps: [number[], number[]] = [[], []];
-    let failed = 0;
     for (let turn = 0; turn < settings.interleavedTurns; turn++) {
       for (const side of turn % 2 === 0 ? [0, 1] : [1, 0]) {
         const result = await autocannonLoad({ ...requests[side]!, connections: settings.connections, warmupS: settings.turnWarmupS, durationS: settings.turnS });

@@ -2,7 +2,7 @@ import type { ColdStartResult, MemoryResult } from '../process';
 import type { ProfileSummary } from '../profile-summary';
 import type { ScaleOperation, ScaleResult } from '../scale';
 import type { LoadResult } from './load';
-import { quantile } from './stats';
+import { median, quantile } from './stats';
 
 /** Every throughput measurement, in report order. */
 export const THROUGHPUT = {
@@ -161,7 +161,7 @@ export function evaluate(results: BenchResults): { targets: TargetVerdict[]; che
       // way is steady on a shared machine; more pairs make the median steadier.
       const rounds = a && b ? (pairedRatios(a.roundsRps, b.roundsRps) ?? [a.rps / b.rps]) : [];
       const all = [...rounds, ...interleaved.ratios];
-      const r = quantile([...all].sort((x, y) => x - y), 0.5);
+      const r = median(all);
       const list = (values: number[]) => values.map((x) => fmt(x, 2)).join(' · ');
       const cpu = a && b ? `; server CPU per request in the rounds ${fmt(a.serverCpuMsPerOp, 2)} vs ${fmt(b.serverCpuMsPerOp, 2)} ms` : '';
       targets.push({
@@ -261,7 +261,7 @@ export function markdown(results: BenchResults): string {
     `Load: autocannon (separate process from the server) or the benchmark's own closed-loop driver for the code and refresh flows; ` +
       `${s.connections} connections, ${s.warmupS} s warm-up then ${s.durationS} s measured on the same connections${s.freshServerPerMeasurement ? ', a fresh server process and data folder per measurement' : ''}` +
       (s.rounds > 1
-        ? `; ${s.rounds} rounds, each pair that a target compares measured back to back in alternating order, and the round of median throughput shown (every round's req/s and p99 in the last columns). `
+        ? `; ${s.rounds} rounds, each pair that a target compares measured back to back in alternating order, and the round of median throughput shown (every round's req/s and p99 in the last columns)${results.interleaved ? '' : "; a ratio target takes the median of the rounds' ratios"}. `
         : '. ') +
       (results.interleaved
         ? `A ratio target is measured once more with its two servers running side by side, both warmed for ${s.warmupS} s, then loaded in turn (${s.interleavedTurns} turns each, ${s.turnS} s measured after ${s.turnWarmupS} s on the same connections, the order alternating): its verdict is the median of all its paired ratios, the rounds' and the turns'. `

@@ -56,12 +56,20 @@ describe('ratio targets measured interleaved', () => {
   });
 
   it('take the median of the rounds\' ratios and the turns\' ratios together', () => {
-    // Rounds 0.90 · 0.90 · 0.90 and turns 0.70 · 0.70 · 0.75 · 0.65 · 0.70: the median of all eight is 0.70.
+    // Rounds 0.90 · 0.90 · 0.90 and turns 0.70 · 0.70 · 0.75 · 0.65 · 0.70 · 0.60: the median of all nine is 0.70.
     const r = results({ rps: 1800, roundsRps: [1800, 900, 1800] }, { rps: 2000, roundsRps: [2000, 1000, 2000] });
-    r.interleaved = { 'server.token': interleaved([1400, 700, 1500, 1300, 1400], [2000, 1000, 2000, 2000, 2000]) };
+    r.interleaved = { 'server.token': interleaved([1400, 700, 1500, 1300, 1400, 1200], [2000, 1000, 2000, 2000, 2000, 2000]) };
     const verdict = tokenRatio(r);
     expect(verdict.pass).toBe(false);
-    expect(verdict.measured).toMatch(/^0\.70×, median of 8 paired ratios: rounds 0\.90 · 0\.90 · 0\.90; interleaved 1-s turns 0\.70 · 0\.70 · 0\.75 · 0\.65 · 0\.70 /);
+    expect(verdict.measured).toMatch(/^0\.70×, median of 9 paired ratios: rounds 0\.90 · 0\.90 · 0\.90; interleaved 1-s turns 0\.70 · 0\.70 · 0\.75 · 0\.65 · 0\.70 · 0\.60 /);
+  });
+
+  it('take the mean of the two middle ratios when their count is even', () => {
+    // One round (0.70) and one turn (0.90): 0.80, which passes; the lower of the two would not.
+    const r = results({ rps: 1400 }, { rps: 2000 });
+    r.interleaved = { 'server.token': interleaved([1800], [2000]) };
+    expect(tokenRatio(r).measured).toMatch(/^0\.80×, median of 2 paired ratios/);
+    expect(tokenRatio(r).pass).toBe(true);
   });
 
   it('pass on the median even when a round and a turn were disturbed', () => {
