@@ -51,6 +51,18 @@ async function serverRead(sent: Sent, limit: number): Promise<{ outcome: unknown
 }
 
 describe('readBody', () => {
+  it('refuses a body whose Content-Length is over the limit before reading any of it', async () => {
+    const req = { headers: { 'content-length': '101' }, on: () => { throw new Error('read the body'); } } as unknown as IncomingMessage;
+    await expect(readBody(req, 100)).rejects.toMatchObject({ status: 413 });
+  });
+
+  it('answers an empty body for a request whose body was already read, and fails for one already destroyed', async () => {
+    const ended = { headers: {}, readableEnded: true, destroyed: false } as unknown as IncomingMessage;
+    expect((await readBody(ended)).length).toBe(0);
+    const destroyed = { headers: {}, readableEnded: false, destroyed: true } as unknown as IncomingMessage;
+    await expect(readBody(destroyed)).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  });
+
   it('joins a body sent in several chunks (chunked transfer encoding)', async () => {
     const { outcome } = await serverRead({ chunks: ['grant_type=', 'client_', 'credentials'] }, 1024);
     expect(outcome).toBe('grant_type=client_credentials');
