@@ -10,11 +10,11 @@
  *   --profile           run each server child under `node --cpu-prof` and summarise the profiles
  *   --duration <s>      measured seconds per target (default 3, quick 1)
  *   --rounds <n>        rounds of every measurement, the median kept (default 3, quick and profile 1)
+ *   --warmup <s>        warm-up seconds per target (default 2, quick none)
  *
  * After the rounds, each ratio target (report.ts RATIO_TARGETS) is measured once
  * more with its two servers side by side, loaded in turn (see interleavedRatio):
  * its verdict is the median of the rounds' and the turns' ratios. Not in profile mode.
- *   --warmup <s>        warm-up seconds per target (default 2, quick none)
  *
  * The servers under test run in child processes (bench/target.ts); the load
  * generator (autocannon, or the flow driver) runs here. Everything is on
