@@ -87,3 +87,24 @@ describe('ratio targets measured interleaved', () => {
     expect(check.measured).toContain('server.token (interleaved): 3 failed');
   });
 });
+
+describe('the token p99 target', () => {
+  const tokenP99 = (r: BenchResults) => evaluate(r).targets.find((t) => t.name === 'Token issuance p99 latency')!;
+  const withP99 = (server: number, serverRounds: number[], engine: number, engineRounds: number[]) => {
+    const r = results({ rps: 2000, roundsRps: [2000, 2000, 2000] }, { rps: 2000, roundsRps: [2000, 2000, 2000] });
+    Object.assign(r.throughput['server.token']!, { p99: server, roundsP99: serverRounds });
+    Object.assign(r.throughput['engine.token']!, { p99: engine, roundsP99: engineRounds });
+    return tokenP99(r);
+  };
+
+  it('is judged on this server\'s own p99, whatever the engine measured', () => {
+    expect(withP99(24.5, [24.5, 30, 20], 30, [30, 31, 29]).pass).toBe(true);
+    expect(withP99(25.5, [25.5, 20, 26], 15, [15, 14, 16]).pass).toBe(false);
+  });
+
+  it('shows every round\'s p99 and the engine\'s own beside it', () => {
+    expect(withP99(28.01, [22, 28, 28.4], 22.9, [19, 27, 23]).measured).toBe(
+      '28.01 ms (p99, rounds 22 · 28 · 28; engine alone in the same run: 22.90 ms, rounds 19 · 27 · 23)',
+    );
+  });
+});
