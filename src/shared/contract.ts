@@ -89,7 +89,7 @@ export const inputSchemas = {
   listClientTokens: z.strictObject({ clientId }),
   inspectToken: z.union([
     z.strictObject({ token: z.string().trim().min(1, 'paste a token').max(4096) }),
-    z.strictObject({ ref: z.string().regex(/^[0-9a-f]{64}$/, 'a token reference is 64 hex characters') }),
+    z.strictObject({ ref: z.string().regex(/^(?:[0-9a-f]{12})?[0-9a-f]{64}$/, 'a token reference is 64 or 76 hex characters') }),
   ]),
   getRegistrationSettings: z.strictObject({}),
   updateRegistrationSettings: z.strictObject({

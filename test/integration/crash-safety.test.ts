@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
-import { sha256 } from '../../src/main/store/hashing';
+import { tokenStorageKey } from '../../src/main/store/hashing';
 import { tempDataDir } from '../helpers/server';
 import { HttpBrowser, authorize, pkcePair } from '../helpers/http-browser';
 import { CALLBACK, basic, postForm, registerClient } from '../helpers/oauth';
@@ -136,8 +136,8 @@ function checkDatabase(file: string): {
       halfRotated,
       missing: {
         registrations: told.registrations.filter((id) => !hasClient.get(id)).length,
-        accessTokens: [...told.accessTokens, ...live.flatMap((chain) => chain.accessTokens)].filter((token) => !hasToken.get(sha256(token))).length,
-        refreshTokens: live.filter((chain) => !hasToken.get(sha256(chain.refreshToken))).length,
+        accessTokens: [...told.accessTokens, ...live.flatMap((chain) => chain.accessTokens)].filter((token) => !hasToken.get(tokenStorageKey(token))).length,
+        refreshTokens: live.filter((chain) => !hasToken.get(tokenStorageKey(chain.refreshToken))).length,
       },
       endedButNotRevoked: told.chains
         .filter((chain) => chain.endedBy && ((grantTokensOf.get(chain.clientId) as { n: number }).n > 0 || !replayRecorded.get(chain.clientId)))

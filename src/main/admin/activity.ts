@@ -2,7 +2,7 @@ import type { TokenInspection, TokenKind, TokenStatus, TokenSummary } from '../.
 import type { ActivityEvent, EventFilter } from '../../shared/events';
 import type { SqliteDatabase } from '../store/database';
 import type { EventLog } from '../store/events';
-import { sha256 } from '../store/hashing';
+import { fingerprintOfKey, tokenStorageKey } from '../store/hashing';
 import type { AuditTrail } from './audit';
 import { notFound } from './failure';
 
@@ -71,7 +71,7 @@ export class ActivityAdmin {
     const ref = row.id_hash.toString('hex');
     return {
       ref,
-      fingerprint: ref.slice(0, 8),
+      fingerprint: fingerprintOfKey(row.id_hash),
       kind: row.kind,
       clientId: row.client_id,
       username: row.username,
@@ -93,8 +93,8 @@ export class ActivityAdmin {
 
   /** Looks a token up by its value (pasted by the admin) or by its reference; never returns the value. */
   inspect(input: { token: string } | { ref: string }): TokenInspection {
-    const hash = 'token' in input ? sha256(input.token) : Buffer.from(input.ref, 'hex');
-    const row = this.#db.prepare(`${TOKEN_SELECT} WHERE t.id_hash = ?`).get(hash) as TokenRow | undefined;
+    const key = 'token' in input ? tokenStorageKey(input.token) : Buffer.from(input.ref, 'hex');
+    const row = this.#db.prepare(`${TOKEN_SELECT} WHERE t.id_hash = ?`).get(key) as TokenRow | undefined;
     if (!row) throw notFound('That token (it was never issued here, or it was revoked, or removed after it expired)');
     const payload = JSON.parse(row.payload) as { gty?: string; rotations?: number };
     const summary = this.#summary(row);

@@ -253,7 +253,7 @@ export const COMMANDS: Record<string, Command> = {
     print: (value) => ((value as TokenSummary[]).length ? tokenRows(value as TokenSummary[]) : 'No tokens.'),
   },
   'tokens inspect': {
-    usage: 'tokens inspect --ref <64-hex reference> | --token-stdin',
+    usage: 'tokens inspect --ref <hex reference> | --token-stdin',
     summary: 'What a token carries and whether it works (read the token from stdin to keep it out of your shell history)',
     positionals: [],
     options: { ref: { type: 'string' }, 'token-stdin': { type: 'boolean' } },

@@ -1,5 +1,5 @@
 import { perConnection, type SqliteDatabase } from './database';
-import { fingerprintOfHash, sha256, sha256Hex } from './hashing';
+import { fingerprintOfKey, tokenStorageKey } from './hashing';
 import { ConnectionCache } from './other-connections';
 
 /** What the protected resource needs to know about a presented access token. */
@@ -22,7 +22,8 @@ export interface StoredAccessToken {
 const MAX_CACHED = 10_000;
 
 /**
- * The access tokens found recently, by the hex SHA-256 of their value, until
+ * The access tokens found recently, by the hex of their storage key (the key the
+ * triggers below pass: see tokenStorageKey), until
  * anything that decides their validity changes. Every /mcp request looks its
  * token up; under load that query was most of what authentication cost. An
  * entry goes as soon as, on this connection (temporary triggers, so inside the
@@ -64,7 +65,7 @@ function accessTokenCache(db: SqliteDatabase): ConnectionCache<StoredAccessToken
 const accessTokenCacheOf = perConnection(accessTokenCache);
 
 /**
- * Looks an access token up by the hash of its value, on every request: a token
+ * Looks an access token up by its storage key (its hash), on every request: a token
  * revoked a moment ago (consent withdrawn, client disabled) is refused at once,
  * and a token issued before a restart is still found after it.
  */
@@ -93,24 +94,25 @@ export class AccessTokenLookup {
    * still there until the purge; a revoked one is gone).
    */
   owner(token: string): { clientId: string | null; accountId: string | null; expiresAt: number | null } | undefined {
-    const row = this.#owner.get(sha256(token)) as { client_id: string | null; account_id: string | null; expires_at: number | null } | undefined;
+    const row = this.#owner.get(tokenStorageKey(token)) as { client_id: string | null; account_id: string | null; expires_at: number | null } | undefined;
     return row ? { clientId: row.client_id, accountId: row.account_id, expiresAt: row.expires_at } : undefined;
   }
 
   find(token: string, now: number): StoredAccessToken | undefined {
-    const key = sha256Hex(token);
+    const storageKey = tokenStorageKey(token);
+    const key = storageKey.toString('hex');
     const cached = !this.#db.inTransaction;
     if (cached) {
       const hit = this.#cache.get(key);
       if (hit && hit.expiresAt > now) return hit;
     }
-    const found = this.#read(Buffer.from(key, 'hex'), now);
+    const found = this.#read(storageKey, now);
     if (found && cached) this.#cache.set(key, found);
     return found;
   }
 
-  #read(hash: Buffer, now: number): StoredAccessToken | undefined {
-    const row = this.#find.get(hash, now) as
+  #read(storageKey: Buffer, now: number): StoredAccessToken | undefined {
+    const row = this.#find.get(storageKey, now) as
       | {
           kind: StoredAccessToken['kind'];
           client_id: string;
@@ -136,7 +138,7 @@ export class AccessTokenLookup {
       expiresAt: row.expires_at,
       username: row.username,
       displayName: row.display_name,
-      fingerprint: fingerprintOfHash(hash),
+      fingerprint: fingerprintOfKey(storageKey),
     });
   }
 }

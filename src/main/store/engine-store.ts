@@ -1,6 +1,6 @@
 import { clientRowsOf, metadataCopy, type ClientRows } from './client-rows';
 import { perConnection, type SqliteDatabase } from './database';
-import { hashClientSecret, isHashedClientSecret, sha256 } from './hashing';
+import { hashClientSecret, isHashedClientSecret, sha256, tokenStorageKey } from './hashing';
 import { groupCommitOf } from './group-commit';
 import { tokenRowsOf, type StoredToken, type TokenRows } from './token-rows';
 
@@ -211,7 +211,7 @@ export class EngineStore {
       return row ? { ...(JSON.parse(row.payload) as Payload), jti: id } : undefined;
     }
     const row = (
-      TOKEN_MODELS.has(model) ? s.findToken.get(sha256(id), model) : s.findRecord.get(model, sha256(id), this.#now())
+      TOKEN_MODELS.has(model) ? s.findToken.get(tokenStorageKey(id), model) : s.findRecord.get(model, sha256(id), this.#now())
     ) as TokenRow | undefined;
     if (!row) return undefined;
     const payload = tokenPayload(row, id);
@@ -219,13 +219,13 @@ export class EngineStore {
   }
 
   /**
-   * The token stored under a hash, whatever its kind: the engine looks a token up
+   * The token stored under a key (tokenStorageKey), whatever its kind: the engine looks a token up
    * as each kind in turn (introspection and revocation without a type hint try
    * three), and one lookup answers them all (cached: see token-rows.ts).
    * `tokenPayload` makes the engine's record.
    */
-  findTokenByHash(idHash: Buffer): StoredToken | undefined {
-    return this.#tokens.get(idHash);
+  findTokenByKey(tokenKey: Buffer): StoredToken | undefined {
+    return this.#tokens.get(tokenKey);
   }
 
   /**
@@ -238,10 +238,10 @@ export class EngineStore {
   }
 
   /**
-   * `idHash` is the id's SHA-256 when the caller has it already (the unit of work
-   * hashes a token once for its write and its activity event).
+   * `tokenKey` is a token's storage key when the caller has it already (the unit of
+   * work hashes a token once for its write and its activity event).
    */
-  upsert(model: string, id: string, payload: Payload, expiresIn: number | undefined, registrationType?: RegistrationType, idHash?: Buffer): void {
+  upsert(model: string, id: string, payload: Payload, expiresIn: number | undefined, registrationType?: RegistrationType, tokenKey?: Buffer): void {
     const s = this.#stmt;
     const now = this.#now();
     if (model === 'Client') {
@@ -282,7 +282,7 @@ export class EngineStore {
     if (TOKEN_MODELS.has(model)) {
       const clientId = str(payload.clientId);
       const grantId = str(payload.grantId);
-      s.upsertToken.run(idHash ?? sha256(id), model, clientId, grantId, str(payload.accountId), withoutJti(payload), now, expiresAt(now, expiresIn));
+      s.upsertToken.run(tokenKey ?? tokenStorageKey(id), model, clientId, grantId, str(payload.accountId), withoutJti(payload), now, expiresAt(now, expiresIn));
       if (USAGE_KINDS.has(model)) {
         if (clientId && this.#due(`c\u0000${clientId}`, now)) s.touchClient.run(now, clientId);
         if (grantId && this.#due(`g\u0000${grantId}`, now)) s.touchGrant.run(now, grantId);
@@ -293,7 +293,7 @@ export class EngineStore {
     s.upsertRecord.run({ model, id_hash: sha256(id), payload: withoutJti(stored), expires_at: expiresAt(now, expiresIn) });
   }
 
-  destroy(model: string, id: string, idHash?: Buffer): void {
+  destroy(model: string, id: string, tokenKey?: Buffer): void {
     const s = this.#stmt;
     if (model === 'Client') {
       // A deleted client keeps nothing usable: grants (and by cascade their tokens) and grant-less tokens go with it.
@@ -307,17 +307,17 @@ export class EngineStore {
     } else if (model === 'Session') {
       s.destroySession.run(sha256(id));
     } else if (TOKEN_MODELS.has(model)) {
-      s.destroyToken.run(idHash ?? sha256(id), model);
+      s.destroyToken.run(tokenKey ?? tokenStorageKey(id), model);
     } else {
       s.destroyRecord.run(model, sha256(id));
     }
   }
 
   /** Marks a single-use record consumed; throws if it was already consumed (or is gone). */
-  consume(model: string, id: string, idHash?: Buffer): void {
+  consume(model: string, id: string, tokenKey?: Buffer): void {
     const now = this.#now();
     const result = TOKEN_MODELS.has(model)
-      ? this.#stmt.consumeToken.run(now, idHash ?? sha256(id), model)
+      ? this.#stmt.consumeToken.run(now, tokenKey ?? tokenStorageKey(id), model)
       : this.#stmt.consumeRecord.run(now, model, sha256(id));
     if (result.changes !== 1) throw new AlreadyConsumedError(model);
   }

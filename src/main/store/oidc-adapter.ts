@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AlreadyConsumedError, TOKEN_MODELS, tokenPayload, type EngineStore, type Payload } from './engine-store';
 import type { StoredToken } from './token-rows';
-import { sha256 } from './hashing';
+import { tokenStorageKey } from './hashing';
 import { groupCommitOf } from './group-commit';
 
 /**
@@ -53,23 +53,23 @@ export class UnitOfWork {
   readonly operations: Queued[] = [];
   readonly overlay = new Map<string, OverlayEntry>();
   readonly revokedGrants = new Set<string>();
-  /** SHA-256 of the tokens this request issued or looked up: hashed once for their rows, lookups and activity event. */
-  readonly tokenHashes = new Map<string, Buffer>();
+  /** Storage keys of the tokens this request issued or looked up: hashed once for their rows, lookups and activity event. */
+  readonly tokenKeys = new Map<string, Buffer>();
   /** Tokens this request looked up (any kind; undefined when none is stored): one query for the engine's lookups as each kind. */
   readonly storedTokens = new Map<string, StoredToken | undefined>();
 
-  tokenHash(id: string): Buffer {
-    let hash = this.tokenHashes.get(id);
-    if (!hash) {
-      hash = sha256(id);
-      this.tokenHashes.set(id, hash);
+  tokenKey(id: string): Buffer {
+    let key = this.tokenKeys.get(id);
+    if (!key) {
+      key = tokenStorageKey(id);
+      this.tokenKeys.set(id, key);
     }
-    return hash;
+    return key;
   }
 
-  /** The id's hash for the store when `model` is a token kind (the store hashes other records itself). */
-  static tokenHashFor(unit: UnitOfWork | undefined, model: string, id: string): Buffer | undefined {
-    return unit && TOKEN_MODELS.has(model) ? unit.tokenHash(id) : undefined;
+  /** The id's storage key for the store when `model` is a token kind (the store hashes other records itself). */
+  static tokenKeyFor(unit: UnitOfWork | undefined, model: string, id: string): Buffer | undefined {
+    return unit && TOKEN_MODELS.has(model) ? unit.tokenKey(id) : undefined;
   }
 
   static key(model: string, id: string): string {
@@ -116,9 +116,9 @@ export async function withUnitOfWork(
   return {};
 }
 
-/** The SHA-256 of a token that the engine request in progress issued or looked up, if it did. */
-export function knownTokenHash(id: string): Buffer | undefined {
-  return currentUnit.getStore()?.tokenHashes.get(id);
+/** The storage key of a token that the engine request in progress issued or looked up, if it did. */
+export function knownTokenKey(id: string): Buffer | undefined {
+  return currentUnit.getStore()?.tokenKeys.get(id);
 }
 
 /** The outcome of an HTTP status, for `withUnitOfWork`. */
@@ -148,7 +148,7 @@ export function createAdapterClass(store: EngineStore) {
   function findToken(unit: UnitOfWork, model: string, id: string): Payload | undefined {
     let stored = unit.storedTokens.get(id);
     if (!unit.storedTokens.has(id)) {
-      stored = store.findTokenByHash(unit.tokenHash(id));
+      stored = store.findTokenByKey(unit.tokenKey(id));
       unit.storedTokens.set(id, stored);
     }
     return stored?.kind === model ? tokenPayload(stored, id) : undefined;
@@ -165,8 +165,8 @@ export function createAdapterClass(store: EngineStore) {
       const model = this.#model;
       const unit = currentUnit.getStore();
       if (unit) unit.overlay.set(UnitOfWork.key(model, id), { payload: { ...payload, jti: model === 'Client' ? undefined : id } });
-      const idHash = UnitOfWork.tokenHashFor(unit, model, id);
-      record(unit, store, 'change', (s) => s.upsert(model, id, payload, expiresIn, undefined, idHash));
+      const tokenKey = UnitOfWork.tokenKeyFor(unit, model, id);
+      record(unit, store, 'change', (s) => s.upsert(model, id, payload, expiresIn, undefined, tokenKey));
     }
 
     async find(id: string): Promise<Payload | undefined> {
@@ -202,16 +202,16 @@ export function createAdapterClass(store: EngineStore) {
         const key = UnitOfWork.key(model, id);
         unit.overlay.set(key, { ...unit.overlay.get(key), consumedAt: Math.floor(store.now() / 1000) });
       }
-      const idHash = UnitOfWork.tokenHashFor(unit, model, id);
-      record(unit, store, 'change', (s) => s.consume(model, id, idHash));
+      const tokenKey = UnitOfWork.tokenKeyFor(unit, model, id);
+      record(unit, store, 'change', (s) => s.consume(model, id, tokenKey));
     }
 
     async destroy(id: string): Promise<void> {
       const model = this.#model;
       const unit = currentUnit.getStore();
       if (unit) unit.overlay.set(UnitOfWork.key(model, id), { deleted: true });
-      const idHash = UnitOfWork.tokenHashFor(unit, model, id);
-      record(unit, store, 'revocation', (s) => s.destroy(model, id, idHash));
+      const tokenKey = UnitOfWork.tokenKeyFor(unit, model, id);
+      record(unit, store, 'revocation', (s) => s.destroy(model, id, tokenKey));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

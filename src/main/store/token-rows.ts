@@ -1,7 +1,7 @@
 import { perConnection, type SqliteDatabase } from './database';
 import { ConnectionCache } from './other-connections';
 
-/** A token's row whatever its kind (see EngineStore#findTokenByHash). */
+/** A token's row whatever its kind (see EngineStore#findTokenByKey). */
 export interface StoredToken {
   readonly kind: string;
   readonly payload: string;
@@ -26,7 +26,8 @@ function deepFreeze<T>(value: T): T {
 const MAX_CACHED = 10_000;
 
 /**
- * The token rows the engine looked up recently, by the hex SHA-256 of the token.
+ * The token rows the engine looked up recently, by the hex of the token's storage
+ * key (see tokenStorageKey).
  * A resource server introspects the same token on every call it serves; each
  * lookup was a query. An entry goes, on this connection, inside the very
  * transaction that deletes or updates its row (temporary triggers: revocation,

@@ -3,14 +3,18 @@ import {
   CLIENT_SECRET_HASH_PREFIX,
   clientSecretMatches,
   constantTimeEqual,
+  fingerprintOfKey,
   hashClientSecret,
   hashPassword,
   isHashedClientSecret,
   randomId,
   sha256,
   sha256Hex,
+  TIME_PREFIXED_TOKEN_LENGTH,
   tokenFingerprint,
+  tokenStorageKey,
   verifyPassword,
+  withTimePrefix,
 } from '../../../src/main/store/hashing';
 
 const ABC_SHA256 = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
@@ -24,6 +28,58 @@ describe('sha256 / sha256Hex', () => {
 
   it('tokenFingerprint is the first 8 hex chars of the hash', () => {
     expect(tokenFingerprint('abc')).toBe(ABC_SHA256.slice(0, 8));
+  });
+});
+
+describe('time-prefixed tokens and their storage keys', () => {
+  const RANDOM_PART = 'A'.repeat(43); // the engine's id: 256 bits in 43 base64url characters
+  const T = Date.UTC(2026, 10, 27, 6, 0, 0, 123);
+
+  it('prefixes the engine id with 6 bytes of epoch milliseconds in 8 base64url characters', () => {
+    const token = withTimePrefix(RANDOM_PART, T);
+    expect(token).toHaveLength(TIME_PREFIXED_TOKEN_LENGTH);
+    expect(token.endsWith(RANDOM_PART)).toBe(true);
+    expect(Buffer.from(token.slice(0, 8), 'base64url').readUIntBE(0, 6)).toBe(T);
+  });
+
+  it('keys a prefixed token by its time prefix, then its whole SHA-256', () => {
+    const token = withTimePrefix(RANDOM_PART, T);
+    const key = tokenStorageKey(token);
+    expect(key).toHaveLength(38);
+    expect(key.readUIntBE(0, 6)).toBe(T);
+    expect(key.subarray(6)).toEqual(sha256(token));
+  });
+
+  it('keys any other token (one issued before the prefix, or anything presented) by its plain SHA-256', () => {
+    expect(tokenStorageKey(RANDOM_PART)).toEqual(sha256(RANDOM_PART));
+    expect(tokenStorageKey('abc')).toEqual(sha256('abc'));
+    expect(tokenStorageKey('')).toEqual(sha256(''));
+  });
+
+  it('keys a 51-character string that does not start with base64url by its plain SHA-256, the same every time', () => {
+    for (const start of ['!!!!!!!!', '   =====', '\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9']) {
+      const presented = start + RANDOM_PART;
+      expect(presented).toHaveLength(TIME_PREFIXED_TOKEN_LENGTH);
+      expect(tokenStorageKey(presented)).toEqual(sha256(presented));
+    }
+  });
+
+  it('sorts the keys of later tokens after earlier ones, whatever their random parts', () => {
+    const keys = [0, 1, 2, 1000, 60_000].map((ms, i) => tokenStorageKey(withTimePrefix(String.fromCharCode(90 - i).repeat(43), T + ms)));
+    const sorted = [...keys].sort(Buffer.compare);
+    expect(sorted).toEqual(keys);
+  });
+
+  it('never gives two different tokens of the same millisecond one key', () => {
+    const a = withTimePrefix('a'.repeat(43), T);
+    const b = withTimePrefix('b'.repeat(43), T);
+    expect(tokenStorageKey(a).equals(tokenStorageKey(b))).toBe(false);
+  });
+
+  it('labels a token by the start of its SHA-256 with either key form', () => {
+    const token = withTimePrefix(RANDOM_PART, T);
+    expect(fingerprintOfKey(tokenStorageKey(token))).toBe(tokenFingerprint(token));
+    expect(fingerprintOfKey(tokenStorageKey('abc'))).toBe(ABC_SHA256.slice(0, 8));
   });
 });
 

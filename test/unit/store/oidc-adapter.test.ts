@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../../src/main/store/database';
 import { EngineStore } from '../../../src/main/store/engine-store';
-import { createAdapterClass, knownTokenHash, withUnitOfWork } from '../../../src/main/store/oidc-adapter';
+import { createAdapterClass, knownTokenKey, withUnitOfWork } from '../../../src/main/store/oidc-adapter';
 import { sha256 } from '../../../src/main/store/hashing';
 
 /**
@@ -40,7 +40,7 @@ async function inRequest(work: () => Promise<void>): Promise<void> {
 
 describe('SqliteAdapter in a unit of work', () => {
   it('answers the lookups of one token as every kind with one query, each kind seeing only its own', async () => {
-    const query = vi.spyOn(store, 'findTokenByHash');
+    const query = vi.spyOn(store, 'findTokenByKey');
     const found: Record<string, unknown> = {};
     await inRequest(async () => {
       const [access, machine, refresh] = await Promise.all([
@@ -48,7 +48,7 @@ describe('SqliteAdapter in a unit of work', () => {
         new Adapter('ClientCredentials').find('machine-token'),
         new Adapter('RefreshToken').find('machine-token'),
       ]);
-      Object.assign(found, { access, machine, refresh, hash: knownTokenHash('machine-token') });
+      Object.assign(found, { access, machine, refresh, hash: knownTokenKey('machine-token') });
     });
     expect(found.access).toBeUndefined();
     expect(found.refresh).toBeUndefined();
@@ -58,7 +58,7 @@ describe('SqliteAdapter in a unit of work', () => {
   });
 
   it('remembers that a token is not stored, and still sees what the request itself wrote or consumed', async () => {
-    const query = vi.spyOn(store, 'findTokenByHash');
+    const query = vi.spyOn(store, 'findTokenByKey');
     const seen: unknown[] = [];
     await inRequest(async () => {
       const access = new Adapter('AccessToken');
@@ -80,7 +80,7 @@ describe('SqliteAdapter in a unit of work', () => {
   });
 
   it('forgets what it looked up when the request ends: the next request sees a token consumed or deleted meanwhile', async () => {
-    const query = vi.spyOn(store, 'findTokenByHash');
+    const query = vi.spyOn(store, 'findTokenByKey');
     const seen: unknown[] = [];
     await inRequest(async () => {
       seen.push(await new Adapter('ClientCredentials').find('machine-token'));

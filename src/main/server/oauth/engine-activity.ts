@@ -1,7 +1,7 @@
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import type { EventLog, NewEvent } from '../../store/events';
-import { fingerprintOfHash, tokenFingerprint } from '../../store/hashing';
-import { knownTokenHash } from '../../store/oidc-adapter';
+import { fingerprintOfKey, tokenFingerprint } from '../../store/hashing';
+import { knownTokenKey } from '../../store/oidc-adapter';
 import { originalParams } from './request-normalizer';
 import { splitScope } from './scopes';
 import type { ClientAuthThrottle } from './auth-throttle';
@@ -27,11 +27,11 @@ const ERROR_EVENTS = [
   'server_error',
 ];
 
-/** A token's label; for a token this request issued or looked up, from the hash it already has. */
+/** A token's label; for a token this request issued or looked up, from the storage key it already has. */
 const fingerprint = (value: unknown) => {
   if (typeof value !== 'string' || !value) return undefined;
-  const known = knownTokenHash(value);
-  return known ? fingerprintOfHash(known) : tokenFingerprint(value);
+  const known = knownTokenKey(value);
+  return known ? fingerprintOfKey(known) : tokenFingerprint(value);
 };
 
 function reasonOf(error: EngineError | undefined): string | undefined {

@@ -24,6 +24,7 @@ import type { MetadataDocumentFetcher } from './cimd/document-fetcher';
 import { createMetadataDocumentPolicy } from './cimd/policy';
 import type { ClientAuthThrottle } from './auth-throttle';
 import { installEngineActivity } from './engine-activity';
+import { installTimePrefixedTokenIds } from './token-ids';
 import { redirectUriMatches, redirectUriProblem } from './redirect-uris';
 import type { McpResource } from './resources';
 import { RESOURCE_SCOPES, isResourceScope, splitScope } from './scopes';
@@ -324,6 +325,7 @@ export function createAuthorizationServer(deps: AuthorizationServerDeps): Provid
   };
 
   if (deps.benchmarkEngine === 'alone') return provider;
+  installTimePrefixedTokenIds(provider);
   installEngineMiddleware(provider, { store, errors, events: deps.events, registration: metadataPolicy.settings });
   // Inside the unit of work (registered after it), so events commit with the request's changes.
   installEngineActivity(provider, deps.events, deps.authThrottle);
