@@ -3,7 +3,8 @@ import type { RunningServer } from '../../src/main/server/create-server';
 import { inputSchemas } from '../../src/shared/contract';
 import { sha256, TIME_PREFIXED_TOKEN_LENGTH, tokenStorageKey } from '../../src/main/store/hashing';
 import { startTestServer, TEST_USERNAME } from '../helpers/server';
-import { callWhoami, codeFor, exchangeCode, postForm } from '../helpers/oauth';
+import { adminServiceFor, value } from '../helpers/admin';
+import { basic, callWhoami, codeFor, exchangeCode, postForm, registerPublicClient } from '../helpers/oauth';
 
 /**
  * Tokens carry their issue time as a prefix, so that their rows are stored under
@@ -65,6 +66,28 @@ describe('token ids and their storage keys', () => {
     expect((await callWhoami(server.mcpUrl, issued.rotatedAccess)).status).toBe(200);
     expect((await postForm(`${server.issuer}/revoke`, { token: issued.rotatedAccess, client_id: clientId })).status).toBe(200);
     expect((await callWhoami(server.mcpUrl, issued.rotatedAccess)).status).toBe(401);
+  });
+
+  it('prefixes client-credentials tokens and registration access tokens too; introspection refuses a revoked one at once', async () => {
+    const machine = value(await adminServiceFor(server).createClient({ name: 'Machine (token keys)' }));
+    const auth = { authorization: basic(machine.client.clientId, machine.clientSecret!) };
+    const issued = await postForm(`${server.issuer}/token`, { grant_type: 'client_credentials' }, auth);
+    expect(issued.status).toBe(200);
+    const machineToken = issued.body.access_token as string;
+    const registration = await registerPublicClient(server.issuer);
+    const registrationToken = registration.registration_access_token as string;
+
+    expect(machineToken).toHaveLength(TIME_PREFIXED_TOKEN_LENGTH);
+    expect(storedKinds(tokenStorageKey(machineToken))).toEqual(['ClientCredentials']);
+    expect(registrationToken).toHaveLength(TIME_PREFIXED_TOKEN_LENGTH);
+    expect(storedKinds(tokenStorageKey(registrationToken))).toEqual(['RegistrationAccessToken']);
+
+    // Introspection looks the row up through the token-row cache, keyed like the row.
+    const introspect = async () => (await postForm(`${server.issuer}/introspect`, { token: machineToken }, auth)).body.active;
+    expect(await introspect()).toBe(true);
+    expect(await introspect()).toBe(true);
+    expect((await postForm(`${server.issuer}/revoke`, { token: machineToken }, auth)).status).toBe(200);
+    expect(await introspect()).toBe(false);
   });
 
   it('still accepts, and revokes, a token issued before the prefix (stored under its plain SHA-256)', async () => {

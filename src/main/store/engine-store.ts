@@ -7,8 +7,10 @@ import { tokenRowsOf, type StoredToken, type TokenRows } from './token-rows';
 /**
  * SQL behind the oidc-provider adapter: one table per kind of record the engine
  * keeps (see docs/STORAGE.md). Every record whose id is a bearer secret (tokens,
- * codes, sessions, interactions) is keyed by the SHA-256 of that id, and the id
- * is removed from the stored payload, so the database never holds a usable token.
+ * codes, sessions, interactions) is keyed by the SHA-256 of that id (tokens and
+ * codes by their storage key, which is the SHA-256 after the id's time prefix:
+ * hashing.ts), and the id is removed from the stored payload, so the database
+ * never holds a usable token.
  *
  * Times in the database are epoch milliseconds; the engine speaks epoch seconds.
  */

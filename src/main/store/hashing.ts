@@ -5,7 +5,8 @@ import { hash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from '
  *
  * Tokens, codes and client secrets are long random strings (≥ 256 bits), so a
  * single SHA-256 is enough to make the stored value useless to a thief and keeps
- * the token endpoint fast. Human-chosen passwords get scrypt instead.
+ * the token endpoint fast (a token's storage key adds its issue time in front:
+ * tokenStorageKey). Human-chosen passwords get scrypt instead.
  */
 
 // crypto.hash: the one-shot form, cheaper than createHash().update().digest() on every token request.
@@ -47,14 +48,18 @@ export function isHashedClientSecret(value: unknown): value is string {
 /**
  * Tokens this server issues start with the time they were issued: 6 bytes of
  * epoch milliseconds, base64url (8 characters), before the engine's random part
- * (256 bits, 43 characters). The time is not secret (introspection tells it).
- * It puts the token's storage key in time order (see tokenStorageKey).
+ * (256 bits, 43 characters). Whoever sees a token sees when it was issued, to the
+ * millisecond; its 256 random bits are unchanged. The prefix puts the token's
+ * storage key in time order (see tokenStorageKey).
  */
 const TIME_PREFIX_BYTES = 6;
 const TIME_PREFIX_CHARS = 8;
-/** The length of a token with a time prefix: the prefix and the engine's 43-character random part. */
-export const TIME_PREFIXED_TOKEN_LENGTH = TIME_PREFIX_CHARS + 43;
+/** The length of the engine's opaque token ids (256 bits of base64url; oidc-provider's default). */
+export const ENGINE_TOKEN_ID_LENGTH = 43;
+/** The length of a token with a time prefix. */
+export const TIME_PREFIXED_TOKEN_LENGTH = TIME_PREFIX_CHARS + ENGINE_TOKEN_ID_LENGTH;
 const SHA256_BYTES = 32;
+const BASE64URL_PREFIX = /^[A-Za-z0-9_-]{8}/;
 
 /** `randomPart` (the engine's token id) with the time prefix. */
 export function withTimePrefix(randomPart: string, now = Date.now()): string {
@@ -65,19 +70,20 @@ export function withTimePrefix(randomPart: string, now = Date.now()): string {
 
 /**
  * The key a token's row is stored and found under: its SHA-256, after the
- * 6-byte time prefix when the token has one. Keys of new tokens then sort by
- * time, so each insert lands on the last page of the key index, where a random
- * hash touched a different page every time (a group commit of 20 tokens wrote
- * some 20 scattered index pages more to the WAL). Tokens issued before the prefix
- * (43 characters) keep the plain SHA-256. Whatever the string, the key is a pure
- * function of it and holds its whole SHA-256: two tokens never share a key.
+ * 6-byte time prefix when the token has the shape of one (51 characters, the
+ * first 8 base64url). Keys of new tokens then sort by time, so the inserts of a
+ * group commit land together at the newest end of the key index, where random
+ * hashes touched a different page each (a group commit of 20 tokens wrote some
+ * 20 scattered index pages more to the WAL). Any other string (a token issued
+ * before the prefix, 43 characters, or anything presented) is keyed by its plain
+ * SHA-256. Either way the key is a pure function of the string and holds its
+ * whole SHA-256: two tokens never share a key.
  */
 export function tokenStorageKey(token: string): Buffer {
   const hash = sha256(token);
-  if (token.length !== TIME_PREFIXED_TOKEN_LENGTH) return hash;
-  const key = Buffer.alloc(TIME_PREFIX_BYTES + SHA256_BYTES);
-  // A presented string whose first 8 characters are not base64url decodes short: not one of ours.
-  if (key.write(token.slice(0, TIME_PREFIX_CHARS), 0, TIME_PREFIX_BYTES, 'base64url') !== TIME_PREFIX_BYTES) return hash;
+  if (token.length !== TIME_PREFIXED_TOKEN_LENGTH || !BASE64URL_PREFIX.test(token)) return hash;
+  const key = Buffer.allocUnsafe(TIME_PREFIX_BYTES + SHA256_BYTES);
+  key.write(token.slice(0, TIME_PREFIX_CHARS), 0, TIME_PREFIX_BYTES, 'base64url');
   hash.copy(key, TIME_PREFIX_BYTES);
   return key;
 }

@@ -57,7 +57,8 @@ describe('time-prefixed tokens and their storage keys', () => {
   });
 
   it('keys a 51-character string that does not start with base64url by its plain SHA-256, the same every time', () => {
-    for (const start of ['!!!!!!!!', '   =====', '\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9']) {
+    // Node's decoder would take '+' and '/' as base64 and skip spaces: the prefix must be strictly base64url.
+    for (const start of ['!!!!!!!!', '   =====', 'AAAA+/AA', 'AAAA AAA', '\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9']) {
       const presented = start + RANDOM_PART;
       expect(presented).toHaveLength(TIME_PREFIXED_TOKEN_LENGTH);
       expect(tokenStorageKey(presented)).toEqual(sha256(presented));
