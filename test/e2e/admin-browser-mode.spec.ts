@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import * as oidc from 'openid-client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -120,6 +121,18 @@ test('a client-credentials client: its secret is shown once, it gets a token, an
   await expect(admin.getByText(machine.clientId).first()).toBeVisible();
   expect(await admin.content()).not.toContain(machine.secret);
   await shot(admin, 'client-overview');
+
+  // Its token in the Tokens tab, inspected by its reference (76 hex characters since tokens carry their issue time).
+  await admin.getByRole('tab', { name: 'Tokens' }).click();
+  const fingerprint = createHash('sha256').update(token.access_token).digest('hex').slice(0, 8);
+  await admin.getByRole('button', { name: `Inspect token ${fingerprint}` }).click();
+  const drawer = admin.getByRole('dialog', { name: `Token inspector: ${fingerprint}` });
+  await expect(drawer.getByText('Client credentials · Active')).toBeVisible();
+  await expect(drawer.getByText(machine.clientId)).toBeVisible();
+  await expect(drawer.getByText('client_credentials', { exact: true })).toBeVisible();
+  expect(await admin.content()).not.toContain(token.access_token);
+  await shot(admin, 'token-inspector');
+  await admin.keyboard.press('Escape');
 });
 
 test('alice consents to an MCP SDK client; revoking her consent cuts its tokens and asks her again', async ({ browser }) => {

@@ -106,7 +106,8 @@ export class ActivityAdmin {
     return {
       ...summary,
       clientName: row.client_name,
-      grantType: payload.gty ?? null,
+      // The engine records no grant type on client-credentials tokens: their kind says it.
+      grantType: payload.gty ?? (row.kind === 'ClientCredentials' ? 'client_credentials' : null),
       rotations: typeof payload.rotations === 'number' ? payload.rotations : null,
       format: 'opaque',
       note: notes[summary.status],
