@@ -201,11 +201,11 @@ export function evaluate(results: BenchResults): { targets: TargetVerdict[]; che
   };
   // The verdict is absolute; beside it, every round's p99 and the engine's own in the same run, since on
   // a shared machine the engine alone lands near this threshold too.
-  const tokenP99Context = (runs: typeof t) => {
+  const tokenP99Context = () => {
     const rounds = (r: (typeof t)['server.token']) => (r?.roundsP99 && r.roundsP99.length > 1 ? `, rounds ${r.roundsP99.map((x) => fmt(x, 0)).join(' · ')}` : '');
-    const engine = runs['engine.token'];
+    const engine = t['engine.token'];
     const beside = engine ? `; engine alone in the same run: ${fmt(engine.p99, 2)} ms${rounds(engine)}` : '';
-    return `(p99${rounds(runs['server.token'])}${beside})`;
+    return `(p99${rounds(t['server.token'])}${beside})`;
   };
   const atMost = (name: string, value: number | undefined, max: number, unit: string, what: string, digits = 2) => {
     if (value === undefined) return;
@@ -215,7 +215,7 @@ export function evaluate(results: BenchResults): { targets: TargetVerdict[]; che
   for (const target of RATIO_TARGETS) {
     ratio(target.name, target.key, target.baseKey, target.min);
     // Token issuance has a latency target too, shown beside its throughput.
-    if (target.key === 'server.token') atMost('Token issuance p99 latency', t['server.token']?.p99, 25, 'ms', tokenP99Context(t));
+    if (target.key === 'server.token') atMost('Token issuance p99 latency', t['server.token']?.p99, 25, 'ms', tokenP99Context());
   }
   if (t['server.authCode']) {
     targets.push({
