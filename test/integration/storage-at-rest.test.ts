@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/main/server/create-server';
-import { startTestServer, TEST_USERNAME } from '../helpers/server';
+import { expect, it } from 'vitest';
+import { TEST_USERNAME } from '../helpers/server';
+import { useTestServer, type TestServer } from '../helpers/use-test-server';
 import { HttpBrowser, authorize, pkcePair } from '../helpers/http-browser';
 import { CALLBACK, basic, exchangeCode, postForm, registerClient } from '../helpers/oauth';
 
@@ -12,16 +12,8 @@ import { CALLBACK, basic, exchangeCode, postForm, registerClient } from '../help
  * access token, refresh token, registration access token, session cookie.
  */
 
-let server: RunningServer & { removeDataDir: () => void };
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-  server?.removeDataDir();
-});
+let server: TestServer;
+useTestServer((started) => (server = started));
 
 function databaseBytes(): string {
   return readdirSync(server.dataDir)

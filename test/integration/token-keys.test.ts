@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/main/server/create-server';
+import { describe, expect, it } from 'vitest';
 import { inputSchemas } from '../../src/shared/contract';
 import { sha256, TIME_PREFIXED_TOKEN_LENGTH, tokenStorageKey } from '../../src/main/store/hashing';
-import { startTestServer, TEST_USERNAME } from '../helpers/server';
+import { TEST_USERNAME } from '../helpers/server';
+import { useTestServer, type TestServer } from '../helpers/use-test-server';
 import { adminServiceFor, value } from '../helpers/admin';
 import { basic, callWhoami, codeFor, exchangeCode, postForm, registerPublicClient } from '../helpers/oauth';
 
@@ -12,16 +12,8 @@ import { basic, callWhoami, codeFor, exchangeCode, postForm, registerPublicClien
  * (43 characters, stored under their plain SHA-256) keep working.
  */
 
-let server: RunningServer & { removeDataDir: () => void };
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-  server?.removeDataDir();
-});
+let server: TestServer;
+useTestServer((started) => (server = started));
 
 const prefixTime = (token: string) => Buffer.from(token.slice(0, 8), 'base64url').readUIntBE(0, 6);
 const storedKinds = (key: Buffer) =>

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../../src/main/server/create-server';
-import { startTestServer, TEST_USERNAME } from '../../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { TEST_USERNAME } from '../../helpers/server';
+import { useTestServer, type TestServer } from '../../helpers/use-test-server';
 import { HttpBrowser, authorize, csrfFrom, formActionFrom, pkcePair } from '../../helpers/http-browser';
 import { CALLBACK, callWhoami, exchangeCode, registerClient, registerPublicClient } from '../../helpers/oauth';
 
@@ -9,16 +9,8 @@ import { CALLBACK, callWhoami, exchangeCode, registerClient, registerPublicClien
  * real server. One test per case, named by its number.
  */
 
-let server: RunningServer & { removeDataDir: () => void };
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-  server?.removeDataDir();
-});
+let server: TestServer;
+useTestServer((started) => (server = started));
 
 /** The usual parameters of a valid request for `clientId`, with overrides (undefined removes one). */
 function authorizeQuery(clientId: string | undefined, overrides: Record<string, string | undefined> = {}): string {
